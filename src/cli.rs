@@ -1,0 +1,100 @@
+//! What the user typed (clap derive). Validation and defaults that need thought live in
+//! [`crate::config`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Audit SEC Section G8 User Security Assessment registers.
+#[derive(Debug, Parser)]
+#[command(name = "g8audit", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit a register: every User's next assessment, due date, status and findings.
+    Audit(AuditArgs),
+    /// Read and check a register only: print every input issue.
+    Validate(ValidateArgs),
+    /// Print the rules in force as TOML.
+    Rules(RulesArgs),
+}
+
+/// Options that say how to read a register.
+#[derive(Debug, Clone, Args)]
+pub struct ReadArgs {
+    /// The register: one workbook (.xlsx .xlsm .xlsb .xls .ods) or CSV files, one per table.
+    #[arg(required = true, value_name = "REGISTER")]
+    pub inputs: Vec<PathBuf>,
+    /// A TOML file naming the sheets and columns of a register whose headings differ.
+    #[arg(long, value_name = "FILE.toml")]
+    pub mapping: Option<PathBuf>,
+    /// How to read text dates like 01/03/2024: day first (GB) or month first.
+    #[arg(long, value_enum, default_value_t = DateOrderArg::Dmy)]
+    pub date_order: DateOrderArg,
+    /// Use this rule set instead of the embedded one (see `g8audit rules`).
+    #[arg(long, value_name = "FILE.toml")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DateOrderArg {
+    Dmy,
+    Mdy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Breach,
+    Warning,
+    Info,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Write the JSON report to FILE (`-` for standard output).
+    #[arg(long, value_name = "FILE|-")]
+    pub json: Option<String>,
+    /// Write the findings as CSV to FILE (`-` for standard output).
+    #[arg(long, value_name = "FILE|-")]
+    pub findings_csv: Option<String>,
+    /// The audit date (YYYY-MM-DD); default today. Anything dated later is set aside.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Warn this many days before a due date (DUE_SOON).
+    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    pub warn_days: u32,
+    /// A Premises snapshot older than this many days is stale (PREMISES_STALE).
+    #[arg(long, default_value_t = 45, value_name = "DAYS")]
+    pub stale_days: u32,
+    /// Exit with code 1 when a finding of this severity or above is found.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Worker threads for the rules (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Print (and check) this rule set instead of the embedded one.
+    #[arg(long, value_name = "FILE.toml")]
+    pub rules: Option<PathBuf>,
+}

@@ -1,0 +1,415 @@
+//! The typed register: what reading produces and what the rules consume.
+//!
+//! Every record remembers where it came from ([`CellRef`]), so that a finding or an input issue can
+//! name the exact cell a person should look at. Nothing here reads a file or decides a rule; the
+//! types only say what a register holds once every cell has been parsed.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A 0-based position in one sheet of one input, printed the way a person reads it:
+/// `Assessments!E17`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CellRef {
+    /// Index into [`Register::inputs`] of the file the cell is in.
+    pub input: usize,
+    /// The sheet name (for CSV inputs, the file stem).
+    pub sheet: String,
+    /// 0-based row (row 1 in a spreadsheet is 0 here).
+    pub row: u32,
+    /// 0-based column (column A is 0).
+    pub col: u32,
+}
+
+impl CellRef {
+    /// The column letters of a 0-based column index: 0 → `A`, 26 → `AA`.
+    pub fn column_name(col: u32) -> String {
+        let mut n = col as u64 + 1;
+        let mut letters = Vec::new();
+        while n > 0 {
+            let rem = ((n - 1) % 26) as u8;
+            letters.push((b'A' + rem) as char);
+            n = (n - 1) / 26;
+        }
+        letters.iter().rev().collect()
+    }
+
+    /// The same row, another column.
+    pub fn with_col(&self, col: u32) -> CellRef {
+        CellRef { col, ..self.clone() }
+    }
+}
+
+impl fmt::Display for CellRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let quote = self
+            .sheet
+            .chars()
+            .any(|c| !(c.is_ascii_alphanumeric() || c == '_'));
+        if quote {
+            write!(f, "'{}'", self.sheet.replace('\'', "''"))?;
+        } else {
+            write!(f, "{}", self.sheet)?;
+        }
+        write!(f, "!{}{}", Self::column_name(self.col), self.row + 1)
+    }
+}
+
+/// A User Role (SPEC §1.1), including the Shared Resource Provider role of G10.5(d).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// Import Supplier (IS).
+    ImportSupplier,
+    /// Gas Supplier (GS).
+    GasSupplier,
+    /// Export Supplier (ES): outside G8 (G1.7).
+    ExportSupplier,
+    /// Electricity Distributor (ED).
+    ElectricityDistributor,
+    /// Gas Transporter (GT).
+    GasTransporter,
+    /// Other User (OU).
+    OtherUser,
+    /// Registered Supplier Agent (RSA): outside G8 (G1.7).
+    RegisteredSupplierAgent,
+    /// Registration Data Provider (RDP).
+    RegistrationDataProvider,
+    /// Shared Resource Provider (SRP), treated as a User Role by G10.5(d).
+    SharedResourceProvider,
+}
+
+impl Role {
+    /// Every role, in the order the register template lists them.
+    pub const ALL: [Role; 9] = [
+        Role::ImportSupplier,
+        Role::GasSupplier,
+        Role::ExportSupplier,
+        Role::ElectricityDistributor,
+        Role::GasTransporter,
+        Role::OtherUser,
+        Role::RegisteredSupplierAgent,
+        Role::RegistrationDataProvider,
+        Role::SharedResourceProvider,
+    ];
+
+    /// The role's full name as the Code spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::ImportSupplier => "Import Supplier",
+            Role::GasSupplier => "Gas Supplier",
+            Role::ExportSupplier => "Export Supplier",
+            Role::ElectricityDistributor => "Electricity Distributor",
+            Role::GasTransporter => "Gas Transporter",
+            Role::OtherUser => "Other User",
+            Role::RegisteredSupplierAgent => "Registered Supplier Agent",
+            Role::RegistrationDataProvider => "Registration Data Provider",
+            Role::SharedResourceProvider => "Shared Resource Provider",
+        }
+    }
+
+    /// The role's abbreviation (IS, GS, …).
+    pub fn abbreviation(self) -> &'static str {
+        match self {
+            Role::ImportSupplier => "IS",
+            Role::GasSupplier => "GS",
+            Role::ExportSupplier => "ES",
+            Role::ElectricityDistributor => "ED",
+            Role::GasTransporter => "GT",
+            Role::OtherUser => "OU",
+            Role::RegisteredSupplierAgent => "RSA",
+            Role::RegistrationDataProvider => "RDP",
+            Role::SharedResourceProvider => "SRP",
+        }
+    }
+}
+
+/// The four categories of security assurance assessment (G8.15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum AssessmentType {
+    /// Full User Security Assessment (G8.16).
+    Full,
+    /// Verification User Security Assessment (G8.17).
+    Verification,
+    /// User Security Self-Assessment (G8.18).
+    #[serde(rename = "Self")]
+    SelfAssessment,
+    /// Follow-up Security Assessment (G8.19).
+    #[serde(rename = "Follow-up")]
+    FollowUp,
+}
+
+impl AssessmentType {
+    /// The name used in reports: `Full`, `Verification`, `Self`, `Follow-up`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AssessmentType::Full => "Full",
+            AssessmentType::Verification => "Verification",
+            AssessmentType::SelfAssessment => "Self",
+            AssessmentType::FollowUp => "Follow-up",
+        }
+    }
+
+    /// SPEC §6.8: Full > Verification > Self. `None` for a Follow-up, which is not an annual type.
+    pub fn thoroughness(self) -> Option<u8> {
+        match self {
+            AssessmentType::Full => Some(3),
+            AssessmentType::Verification => Some(2),
+            AssessmentType::SelfAssessment => Some(1),
+            AssessmentType::FollowUp => None,
+        }
+    }
+
+    /// True for the three annual types (G8.40–G8.47).
+    pub fn is_annual_type(self) -> bool {
+        self != AssessmentType::FollowUp
+    }
+}
+
+impl fmt::Display for AssessmentType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why an assessment was carried out (SPEC §1.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Purpose {
+    /// The User Entry Process (G8.33).
+    Entry,
+    /// The post-entry annual cycle (G8.40–G8.47).
+    Annual,
+}
+
+/// An assurance status as the register wrote it, before the 2020-02-27 renaming is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum RecordedStatus {
+    /// `approved` (G8.36(a)).
+    Approved,
+    /// `approved subject to steps` (G8.36(b)(i)).
+    ApprovedSubjectToSteps,
+    /// `approved subject to steps and follow-up` (G8.36(b)(ii)).
+    ApprovedSubjectToStepsAndFollowUp,
+    /// `deferred`: today G8.36(c); before 2020-02-27 it meant today's `rejected`.
+    Deferred,
+    /// `rejected` (G8.36(d)).
+    Rejected,
+    /// `provisionally approved`: the pre-2020-02-27 name of today's `deferred`.
+    ProvisionallyApproved,
+}
+
+impl RecordedStatus {
+    /// The status text as the register template spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordedStatus::Approved => "approved",
+            RecordedStatus::ApprovedSubjectToSteps => "approved subject to steps",
+            RecordedStatus::ApprovedSubjectToStepsAndFollowUp => {
+                "approved subject to steps and follow-up"
+            }
+            RecordedStatus::Deferred => "deferred",
+            RecordedStatus::Rejected => "rejected",
+            RecordedStatus::ProvisionallyApproved => "provisionally approved",
+        }
+    }
+}
+
+/// Where a record came from: its row, and the cell of each field that was read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origin {
+    /// The first cell of the record's row (column A of that row, or the key column).
+    pub row: Option<CellRef>,
+}
+
+/// A value with the cell it was read from. `cell` is `None` when the column is absent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: Option<T>,
+    pub cell: Option<CellRef>,
+}
+
+impl<T> Default for Located<T> {
+    fn default() -> Self {
+        Located {
+            value: None,
+            cell: None,
+        }
+    }
+}
+
+impl<T> Located<T> {
+    /// A value read from `cell`.
+    pub fn new(value: Option<T>, cell: Option<CellRef>) -> Self {
+        Located { value, cell }
+    }
+
+    /// A value with no cell (tests, and values the tool made up).
+    pub fn bare(value: Option<T>) -> Self {
+        Located { value, cell: None }
+    }
+}
+
+impl<T: Copy> Located<T> {
+    /// The value, copied.
+    pub fn get(&self) -> Option<T> {
+        self.value
+    }
+}
+
+/// One row of the Users table (SPEC §1.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub user_id: String,
+    pub name: Option<String>,
+    /// Recognised roles, deduplicated, in [`Role`] order.
+    pub roles: Vec<Role>,
+    /// `shared_resource_provider`: user_ids named (trimmed, in the order written).
+    pub shared_resource_providers: Vec<String>,
+    /// `shared_resources_group`: labels as written (trimmed). Compared case-insensitively.
+    pub shared_resources_groups: Vec<String>,
+    pub left_on: Located<NaiveDate>,
+    pub sms_notified_on: Located<NaiveDate>,
+    /// The cell holding the user_id.
+    pub cell: CellRef,
+}
+
+/// One row of the Premises table (SPEC §1.2). Rows with a refused count are not produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub user_id: String,
+    pub as_of: NaiveDate,
+    pub domestic: u64,
+    /// Blank = 0 (SPEC §6.11).
+    pub non_domestic: u64,
+    /// The cell holding the `as_of` date.
+    pub cell: CellRef,
+}
+
+/// One row of the Assessments table (SPEC §1.3). A row whose `type` could not be read is not
+/// produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    /// 0-based position among the register's assessment rows, in reading order; "row order" for
+    /// every tie-break.
+    pub index: usize,
+    pub user_id: String,
+    pub kind: AssessmentType,
+    /// Blank or unknown = inferred by the rules (SPEC §6.21).
+    pub purpose: Option<Purpose>,
+    /// `None` = blank (all the User's roles). Unknown tokens are dropped; if every token was
+    /// unknown the field is `None` (SPEC §6.27).
+    pub roles_covered: Option<Vec<Role>>,
+    pub scheduled_for: Located<NaiveDate>,
+    pub completed_on: Located<NaiveDate>,
+    pub submitted_on: Located<NaiveDate>,
+    pub assurance_status: Located<RecordedStatus>,
+    pub status_set_on: Located<NaiveDate>,
+    pub response_due_on: Located<NaiveDate>,
+    pub response_submitted_on: Located<NaiveDate>,
+    pub remedial_due_on: Located<NaiveDate>,
+    pub remedial_completed_on: Located<NaiveDate>,
+    pub follow_up_due_on: Located<NaiveDate>,
+    /// The cell holding the type.
+    pub cell: CellRef,
+}
+
+/// One input file of the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputFile {
+    /// The path as given on the command line.
+    pub path: String,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// The whole register once read: every input together (SPEC §1).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Register {
+    pub inputs: Vec<InputFile>,
+    pub users: Vec<User>,
+    pub premises: Vec<Snapshot>,
+    pub assessments: Vec<Assessment>,
+    /// True when the Users table has a `sms_notified_on` column (G5.27 is then checked).
+    pub has_sms_notified_column: bool,
+}
+
+/// The codes of the input issues (SPEC §4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IssueCode {
+    BadDate,
+    BadNumber,
+    NegativeNumber,
+    UnknownRole,
+    UnknownType,
+    UnknownStatus,
+    UnknownPurpose,
+    MissingValue,
+    DuplicateUser,
+    UnknownUser,
+    DuplicateSnapshot,
+    FutureDate,
+}
+
+impl IssueCode {
+    /// The code as written in reports (`BAD_DATE`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueCode::BadDate => "BAD_DATE",
+            IssueCode::BadNumber => "BAD_NUMBER",
+            IssueCode::NegativeNumber => "NEGATIVE_NUMBER",
+            IssueCode::UnknownRole => "UNKNOWN_ROLE",
+            IssueCode::UnknownType => "UNKNOWN_TYPE",
+            IssueCode::UnknownStatus => "UNKNOWN_STATUS",
+            IssueCode::UnknownPurpose => "UNKNOWN_PURPOSE",
+            IssueCode::MissingValue => "MISSING_VALUE",
+            IssueCode::DuplicateUser => "DUPLICATE_USER",
+            IssueCode::UnknownUser => "UNKNOWN_USER",
+            IssueCode::DuplicateSnapshot => "DUPLICATE_SNAPSHOT",
+            IssueCode::FutureDate => "FUTURE_DATE",
+        }
+    }
+}
+
+impl fmt::Display for IssueCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A refused value (SPEC §1.4, §4.3): the value is then treated as blank and the run goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputIssue {
+    pub code: IssueCode,
+    pub cell: CellRef,
+    /// The value as it stood in the cell, as text.
+    pub value: String,
+    /// What is wrong, for a person: `"31/02/2021" is not a date`.
+    pub message: String,
+    /// The likely intended value, where one is close (did you mean …?).
+    pub suggestion: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(sheet: &str, row: u32, col: u32) -> CellRef {
+        CellRef {
+            input: 0,
+            sheet: sheet.into(),
+            row,
+            col,
+        }
+    }
+
+    #[test]
+    fn cell_ref_prints_as_a_person_reads_it() {
+        assert_eq!(cell("Assessments", 16, 4).to_string(), "Assessments!E17");
+        assert_eq!(cell("Users", 0, 0).to_string(), "Users!A1");
+        assert_eq!(cell("Users", 0, 26).to_string(), "Users!AA1");
+        assert_eq!(cell("Users", 0, 16383).to_string(), "Users!XFD1");
+        assert_eq!(cell("My Users", 1, 1).to_string(), "'My Users'!B2");
+    }
+}

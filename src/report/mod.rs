@@ -1,0 +1,6 @@
+//! Outputs: one writer per format. A writer reads the [`crate::rules::Audit`]; none of them
+//! decides anything.
+
+pub mod csv;
+pub mod json;
+pub mod text;

@@ -1,0 +1,335 @@
+//! The register as it stood on the audit date A (SPEC §2.9), with each row's purpose settled
+//! (SPEC §1.3, §6.21).
+//!
+//! Everything the register dates after A had not happened yet at A and is set aside here, once,
+//! so that no later rule has to think about the audit date when it reads a completion, a
+//! submission, a snapshot or a status. Purposes are inferred first, from the register as written:
+//! a row's purpose is a property of the row, not of the day the audit looks from.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::{Assessment, AssessmentType, Purpose, RecordedStatus, Register, Snapshot, User};
+
+/// An assurance status as the rules see it at A.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusAtA {
+    /// No status recorded (or one that could not be read).
+    Blank,
+    /// A status recorded, but set after A (SPEC §6.18: awaiting the Panel at A).
+    SetAside,
+    /// A status in force at A, as recorded.
+    Set(RecordedStatus),
+}
+
+/// One assessment row as it stood at A.
+#[derive(Debug, Clone)]
+pub struct Row<'a> {
+    pub source: &'a Assessment,
+    pub kind: AssessmentType,
+    pub purpose: Purpose,
+    /// True when the purpose was inferred rather than written.
+    pub purpose_inferred: bool,
+    /// Completion at A: `completed_on`, for a Self row else `submitted_on` (SPEC §2.5, §6.9).
+    pub completion: Option<NaiveDate>,
+    pub submitted_on: Option<NaiveDate>,
+    pub scheduled_for: Option<NaiveDate>,
+    /// True when the row was completed after A and is read as a booking (SPEC §2.9).
+    pub booked_at_a: bool,
+    pub status: StatusAtA,
+    pub status_set_on: Option<NaiveDate>,
+    pub response_submitted_on: Option<NaiveDate>,
+    pub remedial_completed_on: Option<NaiveDate>,
+}
+
+impl Row<'_> {
+    pub fn index(&self) -> usize {
+        self.source.index
+    }
+
+    /// Completed, or read as completed, at A.
+    pub fn is_completed(&self) -> bool {
+        self.completion.is_some()
+    }
+}
+
+/// How much the audit date set aside (SPEC §2.9: "the summary counts what was set aside").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SetAside {
+    /// Users with nothing dated on or before A but something after: not yet joined.
+    pub users: usize,
+    /// Premises snapshots dated after A.
+    pub snapshots: usize,
+    /// Completions after A read as bookings.
+    pub completions_to_bookings: usize,
+    /// Rows completed after A with no booking date, left out.
+    pub rows_left_out: usize,
+    /// Submissions (Self outcomes, responses) dated after A.
+    pub submissions: usize,
+    /// Remedial completions dated after A.
+    pub remedial_completions: usize,
+    /// Assurance statuses set after A.
+    pub statuses: usize,
+    /// G5.27 notifications dated after A.
+    pub notifications: usize,
+}
+
+impl SetAside {
+    pub fn total(&self) -> usize {
+        self.users
+            + self.snapshots
+            + self.completions_to_bookings
+            + self.rows_left_out
+            + self.submissions
+            + self.remedial_completions
+            + self.statuses
+            + self.notifications
+    }
+}
+
+/// One User at A, with its rows and snapshots.
+#[derive(Debug, Clone)]
+pub struct UserView<'a> {
+    pub user: &'a User,
+    /// In register order.
+    pub rows: Vec<Row<'a>>,
+    /// Snapshots on or before A, sorted by date (first one kept for a date: the reader already
+    /// dropped duplicates).
+    pub snapshots: Vec<&'a Snapshot>,
+    /// `sms_notified_on` at A; `None` also when it is after A (see `sms_hidden`).
+    pub sms_notified_on: Option<NaiveDate>,
+    /// SPEC §2.9: a notification after A hides the earlier ones; no G5.27 finding at A.
+    pub sms_hidden: bool,
+}
+
+impl UserView<'_> {
+    /// The latest snapshot on or before `t`.
+    pub fn snapshot_at(&self, t: NaiveDate) -> Option<&Snapshot> {
+        let n = self.snapshots.partition_point(|s| s.as_of <= t);
+        n.checked_sub(1).map(|i| self.snapshots[i])
+    }
+}
+
+/// The register at A: Users still in it, by id.
+#[derive(Debug, Clone)]
+pub struct View<'a> {
+    pub as_of: NaiveDate,
+    pub users: Vec<UserView<'a>>,
+    pub by_id: HashMap<&'a str, usize>,
+    pub set_aside: SetAside,
+    /// The Users table has a `sms_notified_on` column: G5.27(b) is checked.
+    pub has_sms_column: bool,
+}
+
+fn at<T: Copy>(value: Option<T>, keep: impl Fn(T) -> bool) -> Option<T> {
+    value.filter(|v| keep(*v))
+}
+
+/// Builds the register as it stood at `as_of`.
+pub fn view_at(register: &Register, as_of: NaiveDate) -> View<'_> {
+    let mut set_aside = SetAside::default();
+    let mut rows_by_user: BTreeMap<&str, Vec<&Assessment>> = BTreeMap::new();
+    for a in &register.assessments {
+        rows_by_user.entry(a.user_id.as_str()).or_default().push(a);
+    }
+    let mut snaps_by_user: BTreeMap<&str, Vec<&Snapshot>> = BTreeMap::new();
+    for s in &register.premises {
+        snaps_by_user.entry(s.user_id.as_str()).or_default().push(s);
+    }
+
+    let mut users = Vec::with_capacity(register.users.len());
+    let mut by_id = HashMap::with_capacity(register.users.len());
+    for user in &register.users {
+        let rows = rows_by_user.remove(user.user_id.as_str()).unwrap_or_default();
+        let snaps = snaps_by_user.remove(user.user_id.as_str()).unwrap_or_default();
+        if !joined_by(&rows, &snaps, as_of) {
+            set_aside.users += 1;
+            continue;
+        }
+        let purposes = infer_purposes(&rows);
+        let mut view_rows = Vec::with_capacity(rows.len());
+        for (a, (purpose, inferred)) in rows.iter().zip(purposes) {
+            if let Some(row) = row_at(a, purpose, inferred, as_of, &mut set_aside) {
+                view_rows.push(row);
+            }
+        }
+        let mut snapshots: Vec<&Snapshot> = Vec::with_capacity(snaps.len());
+        for s in snaps {
+            if s.as_of <= as_of {
+                snapshots.push(s);
+            } else {
+                set_aside.snapshots += 1;
+            }
+        }
+        snapshots.sort_by_key(|s| s.as_of);
+        let sms = user.sms_notified_on.get();
+        let sms_hidden = sms.is_some_and(|d| d > as_of);
+        if sms_hidden {
+            set_aside.notifications += 1;
+        }
+        by_id.insert(user.user_id.as_str(), users.len());
+        users.push(UserView {
+            user,
+            rows: view_rows,
+            snapshots,
+            sms_notified_on: at(sms, |d| d <= as_of),
+            sms_hidden,
+        });
+    }
+    View {
+        as_of,
+        users,
+        by_id,
+        set_aside,
+        has_sms_column: register.has_sms_notified_column,
+    }
+}
+
+/// SPEC §2.9: a User with nothing dated on or before A (no snapshot, booking, completion or
+/// status), but something dated after it, had not yet joined.
+fn joined_by(rows: &[&Assessment], snaps: &[&Snapshot], as_of: NaiveDate) -> bool {
+    let mut dates = snaps.iter().map(|s| s.as_of).chain(rows.iter().flat_map(|a| {
+        [
+            a.scheduled_for.get(),
+            a.completed_on.get(),
+            a.submitted_on.get(),
+            a.status_set_on.get(),
+        ]
+        .into_iter()
+        .flatten()
+    }));
+    let mut any = false;
+    for d in &mut dates {
+        if d <= as_of {
+            return true;
+        }
+        any = true;
+    }
+    !any
+}
+
+/// The row's own completion as written: `completed_on`, for a Self row else `submitted_on`.
+fn written_completion(a: &Assessment) -> Option<NaiveDate> {
+    match a.kind {
+        AssessmentType::SelfAssessment => a.completed_on.get().or(a.submitted_on.get()),
+        _ => a.completed_on.get(),
+    }
+}
+
+/// The date a row is placed at for purpose inference: its completion, else its booking.
+fn row_date(a: &Assessment) -> Option<NaiveDate> {
+    written_completion(a).or(a.scheduled_for.get())
+}
+
+/// SPEC §1.3 and §6.21: the purpose of each of one User's rows, and whether it was inferred.
+/// A blank purpose is Entry for the User's earliest Full (by completion, else booking, over all
+/// its rows; ties by row order), for any row with an assurance status, and for a Follow-up dated
+/// strictly before the first Annual row (or when there is no dated Annual row); otherwise Annual.
+pub fn infer_purposes(rows: &[&Assessment]) -> Vec<(Purpose, bool)> {
+    let earliest_full = rows
+        .iter()
+        .filter(|a| a.kind == AssessmentType::Full)
+        .min_by_key(|a| (row_date(a).is_none(), row_date(a), a.index))
+        .map(|a| a.index);
+    let first_pass: Vec<Option<Purpose>> = rows
+        .iter()
+        .map(|a| match a.purpose {
+            Some(p) => Some(p),
+            None if a.kind == AssessmentType::FollowUp => None,
+            None if a.assurance_status.value.is_some() => Some(Purpose::Entry),
+            None if Some(a.index) == earliest_full => Some(Purpose::Entry),
+            None => Some(Purpose::Annual),
+        })
+        .collect();
+    let first_annual = rows
+        .iter()
+        .zip(&first_pass)
+        .filter(|(a, p)| a.kind.is_annual_type() && **p == Some(Purpose::Annual))
+        .filter_map(|(a, _)| row_date(a))
+        .min();
+    rows.iter()
+        .zip(first_pass)
+        .map(|(a, p)| match p {
+            Some(p) => (p, a.purpose.is_none()),
+            None => {
+                let entry = match (row_date(a), first_annual) {
+                    (_, None) => true,
+                    (Some(d), Some(first)) => d < first,
+                    (None, Some(_)) => false,
+                };
+                let p = if entry { Purpose::Entry } else { Purpose::Annual };
+                (p, true)
+            }
+        })
+        .collect()
+}
+
+fn row_at<'a>(
+    a: &'a Assessment,
+    purpose: Purpose,
+    purpose_inferred: bool,
+    as_of: NaiveDate,
+    set_aside: &mut SetAside,
+) -> Option<Row<'a>> {
+    let mut submitted_on = a.submitted_on.get();
+    if submitted_on.is_some_and(|d| d > as_of) {
+        submitted_on = None;
+        set_aside.submissions += 1;
+    }
+    let completion = match a.kind {
+        AssessmentType::SelfAssessment => a.completed_on.get().filter(|d| *d <= as_of).or(
+            // A Self with a submission but no completion completed on its submission (§6.9).
+            if a.completed_on.value.is_none() {
+                submitted_on
+            } else {
+                None
+            },
+        ),
+        _ => a.completed_on.get().filter(|d| *d <= as_of),
+    };
+    let mut booked_at_a = false;
+    if completion.is_none() && written_completion(a).is_some() {
+        // Completed after A: not done at A (SPEC §2.9).
+        if a.scheduled_for.value.is_some() {
+            booked_at_a = true;
+            set_aside.completions_to_bookings += 1;
+        } else {
+            set_aside.rows_left_out += 1;
+            return None;
+        }
+    }
+    let status = match (a.assurance_status.get(), a.status_set_on.get()) {
+        (None, _) => StatusAtA::Blank,
+        (Some(_), Some(d)) if d > as_of => {
+            set_aside.statuses += 1;
+            StatusAtA::SetAside
+        }
+        (Some(s), _) => StatusAtA::Set(s),
+    };
+    let mut response_submitted_on = a.response_submitted_on.get();
+    if response_submitted_on.is_some_and(|d| d > as_of) {
+        response_submitted_on = None;
+        set_aside.submissions += 1;
+    }
+    let mut remedial_completed_on = a.remedial_completed_on.get();
+    if remedial_completed_on.is_some_and(|d| d > as_of) {
+        remedial_completed_on = None;
+        set_aside.remedial_completions += 1;
+    }
+    Some(Row {
+        source: a,
+        kind: a.kind,
+        purpose,
+        purpose_inferred,
+        completion,
+        submitted_on,
+        scheduled_for: a.scheduled_for.get(),
+        booked_at_a,
+        status,
+        status_set_on: at(a.status_set_on.get(), |d| d <= as_of),
+        response_submitted_on,
+        remedial_completed_on,
+    })
+}
