@@ -1,2 +1,451 @@
 //! Reading registers: spreadsheets and CSV in, typed records and input issues out (SPEC §1).
-//! This is the only module that reads input files.
+//!
+//! This is the only module that reads input files. It opens each input read-only, turns every
+//! sheet into a [`RawSheet`] (kept whole for the annotated workbook), finds the Users, Premises and
+//! Assessments tables by sheet name and their columns by heading, then parses each cell into the
+//! typed [`Register`]. A refused value becomes an
+//! [`InputIssue`] naming its cell, and reading goes on; only an
+//! unreadable file, a missing table or column, a bad mapping file or an exceeded limit stops the
+//! run ([`ReadError`]). It decides no rule.
+//!
+//! Layout: [`value`] parses one value; `fields` lists the tables and columns with their aliases;
+//! `headers` matches sheet names and headings; [`mapping`] reads `--mapping`; `workbook` and `csv`
+//! read files into raw sheets; `tables` finds the tables and their
+//! header rows; `records` builds records; `error` holds the fatal errors.
+
+mod csv;
+mod error;
+mod fields;
+mod headers;
+pub mod mapping;
+mod records;
+mod tables;
+pub mod value;
+mod workbook;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use sha2::{Digest, Sha256};
+
+use crate::model::{InputFile, InputIssue, Register};
+
+pub use error::{LimitKind, ReadError};
+pub use fields::{Field, Table};
+pub use headers::normalise_heading;
+pub use mapping::Mapping;
+pub use value::{
+    CountError, DateError, count_from_f64, excel_serial_to_date, excel_serial_to_datetime,
+    parse_count, parse_date_text, parse_purpose, parse_role, parse_roles, parse_status, parse_type,
+};
+
+/// How to read an all-numeric date such as `01/03/2024`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateOrder {
+    /// Day first, `01/03/2024` = 1 March 2024 (a GB register; the default).
+    #[default]
+    Dmy,
+    /// Month first, `01/03/2024` = 3 January 2024 (`--date-order mdy`).
+    Mdy,
+}
+
+/// Bounds on what one run reads, so that a damaged or hostile file fails cleanly instead of
+/// exhausting memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input file, in bytes (default 512 MiB).
+    pub max_file_bytes: u64,
+    /// Most non-empty cells over all inputs, and most cells of one sheet once made dense
+    /// (default 50 million).
+    pub max_cells: u64,
+    /// Most rows in one sheet or CSV file (default 4,194,304).
+    pub max_rows: u32,
+    /// Most columns in one sheet or CSV file (default 16,384, Excel's own).
+    pub max_columns: u32,
+    /// Largest CSV field, in bytes (default 1 MiB).
+    pub max_csv_field_bytes: usize,
+}
+
+impl Limits {
+    /// The environment variables that raise (or lower) each limit, by [`LimitKind`].
+    pub const ENV_VARS: [(LimitKind, &'static str); 5] = [
+        (LimitKind::FileBytes, "G8AUDIT_MAX_FILE_BYTES"),
+        (LimitKind::Cells, "G8AUDIT_MAX_CELLS"),
+        (LimitKind::Rows, "G8AUDIT_MAX_ROWS"),
+        (LimitKind::Columns, "G8AUDIT_MAX_COLUMNS"),
+        (LimitKind::CsvFieldBytes, "G8AUDIT_MAX_CSV_FIELD_BYTES"),
+    ];
+
+    /// The default limits, with any set by the environment variables of [`Limits::ENV_VARS`]
+    /// (a whole number each, e.g. `G8AUDIT_MAX_CELLS=200000000`). The limit-exceeded message
+    /// names the variable to set.
+    ///
+    /// # Errors
+    /// [`ReadError::BadLimit`] when a variable is set to something other than a whole number.
+    pub fn from_env() -> Result<Limits, ReadError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Limits, ReadError> {
+        let mut limits = Limits::default();
+        for (kind, var) in Self::ENV_VARS {
+            let Some(text) = get(var) else { continue };
+            let bad = || ReadError::BadLimit {
+                variable: var.to_string(),
+                value: text.clone(),
+            };
+            let n: u64 = text.trim().parse().map_err(|_| bad())?;
+            match kind {
+                LimitKind::FileBytes => limits.max_file_bytes = n,
+                LimitKind::Cells => limits.max_cells = n,
+                LimitKind::Rows => limits.max_rows = u32::try_from(n).map_err(|_| bad())?,
+                LimitKind::Columns => limits.max_columns = u32::try_from(n).map_err(|_| bad())?,
+                LimitKind::CsvFieldBytes => {
+                    limits.max_csv_field_bytes = usize::try_from(n).map_err(|_| bad())?;
+                }
+            }
+        }
+        Ok(limits)
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 512 * 1024 * 1024,
+            max_cells: 50_000_000,
+            max_rows: 1_048_576 * 4,
+            max_columns: 16_384,
+            max_csv_field_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// What [`read_register`] needs to know besides the files.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// How to read all-numeric dates.
+    pub date_order: DateOrder,
+    /// The day the tool runs: completions, submissions, snapshots and statuses dated after it are
+    /// refused as `FUTURE_DATE` (SPEC §6.26).
+    pub today: NaiveDate,
+    /// Sheet and column names from `--mapping`.
+    pub mapping: Option<Mapping>,
+    /// Bounds on what is read.
+    pub limits: Limits,
+}
+
+impl ReadOptions {
+    /// Day-first dates, no mapping, default limits.
+    pub fn new(today: NaiveDate) -> Self {
+        ReadOptions {
+            date_order: DateOrder::Dmy,
+            today,
+            mapping: None,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Everything read from the inputs.
+#[derive(Debug, Clone)]
+pub struct ReadOutcome {
+    /// The typed register: inputs (path as given, SHA-256), users, premises, assessments.
+    pub register: Register,
+    /// Every refused value, in reading order (input, sheet, row, column).
+    pub issues: Vec<InputIssue>,
+    /// Every worksheet of every input, used or not, in input and workbook order.
+    pub sheets: Vec<RawSheet>,
+}
+
+/// One worksheet (or CSV file) as read, before any parsing: for the annotated workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawSheet {
+    /// Index into [`Register::inputs`].
+    pub input: usize,
+    /// The sheet name; for a CSV file, its file stem.
+    pub name: String,
+    /// The table this sheet holds, if it is one.
+    pub table: Option<Table>,
+    /// 0-based row of the header row, when the sheet is a table and one was found.
+    pub header_row: Option<u32>,
+    /// The recognised columns: field → 0-based column.
+    pub columns: Vec<(Field, u32)>,
+    /// The cells: `rows[0]` is spreadsheet row 1, `rows[r][0]` column A. Dense, with trailing
+    /// empty cells and trailing empty rows trimmed.
+    pub rows: Vec<Vec<RawValue>>,
+    /// True when the workbook uses the 1904 date system (plain numbers in date columns are then
+    /// 1904 serials). Always false for CSV and ODS.
+    pub date1904: bool,
+}
+
+impl RawSheet {
+    /// The column holding `field`, if recognised.
+    pub fn column(&self, field: Field) -> Option<u32> {
+        self.columns
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, c)| *c)
+    }
+
+    /// The cell at a 0-based position ([`RawValue::Empty`] outside the data).
+    pub fn value(&self, row: u32, col: u32) -> &RawValue {
+        self.rows
+            .get(row as usize)
+            .and_then(|r| r.get(col as usize))
+            .unwrap_or(&RawValue::Empty)
+    }
+
+    /// Columns of the header row that g8audit appended to an earlier annotated copy (headings
+    /// starting `g8audit`): ignored on input, and to be replaced, not copied, on output.
+    pub fn annotation_columns(&self) -> Vec<u32> {
+        let Some(h) = self.header_row else {
+            return Vec::new();
+        };
+        self.rows
+            .get(h as usize)
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .filter(|(_, v)| headers::is_annotation_heading(&v.to_string()))
+                    .map(|(c, _)| c as u32)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// True for the sheets g8audit itself adds to an annotated workbook (Summary, Findings,
+    /// Schedule, Forecast, Input issues, About, Changes, Instructions): ignored on input.
+    pub fn is_tool_sheet(&self) -> bool {
+        headers::is_tool_sheet_name(&self.name)
+    }
+}
+
+/// One cell as read.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum RawValue {
+    /// An empty cell.
+    #[default]
+    Empty,
+    /// Text as written (not trimmed). CSV fields are always text. A duration is kept as ISO 8601
+    /// text (`PT10H10M10S`).
+    Text(String),
+    /// A number.
+    Number(f64),
+    /// TRUE / FALSE.
+    Bool(bool),
+    /// A date or date-time cell (1900 or 1904 system already applied).
+    Date(NaiveDateTime),
+    /// An error value such as `#N/A`.
+    Error(String),
+}
+
+impl RawValue {
+    /// Empty, or text of nothing but whitespace (SPEC §1.4).
+    pub fn is_blank(&self) -> bool {
+        match self {
+            RawValue::Empty => true,
+            RawValue::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for RawValue {
+    /// The value as text, as an input issue shows it: whole numbers without `.0`, dates as
+    /// `YYYY-MM-DD` (with the time when there is one).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RawValue::Empty => Ok(()),
+            RawValue::Text(t) => f.write_str(t),
+            RawValue::Number(n) => f.write_str(&value::format_number(*n)),
+            RawValue::Bool(b) => f.write_str(if *b { "TRUE" } else { "FALSE" }),
+            RawValue::Date(dt) => {
+                if dt.time() == chrono::NaiveTime::MIN {
+                    write!(f, "{}", dt.date())
+                } else {
+                    write!(f, "{}", dt.format("%Y-%m-%d %H:%M:%S"))
+                }
+            }
+            RawValue::Error(e) => f.write_str(e),
+        }
+    }
+}
+
+/// Reads the register from `paths` (workbooks and/or CSV files; together one register).
+///
+/// Each input is opened read-only and hashed; every worksheet is kept in
+/// [`ReadOutcome::sheets`]; the tables are found by sheet name (CSV: file stem) and their columns
+/// by heading (SPEC §1); a table found in several inputs is read from each, in input order.
+///
+/// # Errors
+/// A [`ReadError`] when an input cannot be read, a limit is exceeded, a required table or column
+/// is missing (Premises only when some User is a Supplier or Network Party), two sheets of one
+/// workbook could be the same table, or the same file is given twice.
+pub fn read_register(paths: &[PathBuf], opts: &ReadOptions) -> Result<ReadOutcome, ReadError> {
+    let mut inputs = Vec::with_capacity(paths.len());
+    let mut sheets = Vec::new();
+    let mut budget = CellBudget::new(opts.limits);
+    let mut seen_paths = HashSet::new();
+    let mut csv_inputs = Vec::with_capacity(paths.len());
+    for (index, path) in paths.iter().enumerate() {
+        let label = path.display().to_string();
+        let canonical = std::fs::canonicalize(path).map_err(|source| ReadError::Io {
+            path: label.clone(),
+            source,
+        })?;
+        if !seen_paths.insert(canonical) {
+            return Err(ReadError::InputTwice { path: label });
+        }
+        let bytes = read_bounded(path, &label, &opts.limits)?;
+        inputs.push(InputFile {
+            path: label.clone(),
+            sha256: sha256_hex(&bytes),
+        });
+        let kind = FileKind::of(path);
+        csv_inputs.push(matches!(kind, Some(FileKind::Csv(_))));
+        match kind {
+            Some(FileKind::Csv(delimiter)) => {
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| label.clone());
+                sheets.push(csv::read_csv(
+                    index,
+                    &label,
+                    &stem,
+                    &bytes,
+                    delimiter,
+                    &mut budget,
+                )?);
+            }
+            Some(FileKind::Workbook(format)) => {
+                sheets.extend(workbook::read_workbook(
+                    index,
+                    &label,
+                    &bytes,
+                    Some(format),
+                    &mut budget,
+                )?);
+            }
+            None => {
+                if workbook::looks_like_workbook(&bytes) {
+                    sheets.extend(workbook::read_workbook(
+                        index,
+                        &label,
+                        &bytes,
+                        None,
+                        &mut budget,
+                    )?);
+                } else {
+                    return Err(ReadError::UnsupportedExtension {
+                        path: label,
+                        extension: extension_of(path),
+                    });
+                }
+            }
+        }
+    }
+    records::build(inputs, sheets, &csv_inputs, opts)
+}
+
+fn extension_of(path: &Path) -> String {
+    path.extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_else(|| "(no extension)".to_string())
+}
+
+/// The kind of reader an input needs, by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    /// CSV; the delimiter when the extension fixes it (`.tsv`), else sniffed.
+    Csv(Option<u8>),
+    Workbook(workbook::Format),
+}
+
+impl FileKind {
+    fn of(path: &Path) -> Option<FileKind> {
+        let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" => FileKind::Csv(None),
+            "tsv" | "tab" => FileKind::Csv(Some(b'\t')),
+            "xlsx" | "xlsm" | "xltx" | "xltm" => FileKind::Workbook(workbook::Format::Xlsx),
+            "xlsb" => FileKind::Workbook(workbook::Format::Xlsb),
+            "xls" | "xlt" => FileKind::Workbook(workbook::Format::Xls),
+            "ods" | "ots" => FileKind::Workbook(workbook::Format::Ods),
+            _ => return None,
+        })
+    }
+}
+
+/// Reads a whole input, refusing it first if it is over the size limit.
+fn read_bounded(path: &Path, label: &str, limits: &Limits) -> Result<Vec<u8>, ReadError> {
+    let io = |source| ReadError::Io {
+        path: label.to_string(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.len() > limits.max_file_bytes {
+        return Err(ReadError::LimitExceeded {
+            path: label.to_string(),
+            sheet: None,
+            limit: LimitKind::FileBytes,
+            found: meta.len(),
+            max: limits.max_file_bytes,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(ReadError::LimitExceeded {
+            path: label.to_string(),
+            sheet: None,
+            limit: LimitKind::FileBytes,
+            found: bytes.len() as u64,
+            max: limits.max_file_bytes,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Lower-case hex SHA-256.
+fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest.iter() {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// The running count of non-empty cells over all inputs, against [`Limits`].
+#[derive(Debug)]
+pub(crate) struct CellBudget {
+    pub(crate) limits: Limits,
+    used: u64,
+}
+
+impl CellBudget {
+    pub(crate) fn new(limits: Limits) -> Self {
+        CellBudget { limits, used: 0 }
+    }
+
+    /// Counts `n` more non-empty cells.
+    pub(crate) fn take(&mut self, n: u64, path: &str, sheet: &str) -> Result<(), ReadError> {
+        self.used = self.used.saturating_add(n);
+        if self.used > self.limits.max_cells {
+            return Err(ReadError::LimitExceeded {
+                path: path.to_string(),
+                sheet: Some(sheet.to_string()),
+                limit: LimitKind::Cells,
+                found: self.used,
+                max: self.limits.max_cells,
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,307 @@
+//! Reading one CSV (or TSV) file into a [`RawSheet`] named after the file stem.
+//!
+//! Text is UTF-8, with or without a byte-order mark; a file that is not valid UTF-8 is read as
+//! Windows-1252 (what Excel on Windows saves as "CSV"), and UTF-16 with a byte-order mark is
+//! accepted too. The delimiter (comma, semicolon, tab) is sniffed from the first lines: the one
+//! under which a header row is recognised best wins. Row numbers are what a spreadsheet shows:
+//! row 0 is the first line, blank lines count, and a quoted field spanning lines is one row.
+//! Every field is kept as text; parsing is left to the record builder.
+
+use super::headers::match_columns;
+use super::{CellBudget, LimitKind, RawSheet, RawValue, ReadError, Table};
+
+const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
+
+/// Reads a CSV file. `delimiter` is fixed by the extension (`.tsv`), else sniffed.
+pub(crate) fn read_csv(
+    input: usize,
+    path: &str,
+    stem: &str,
+    bytes: &[u8],
+    delimiter: Option<u8>,
+    budget: &mut CellBudget,
+) -> Result<RawSheet, ReadError> {
+    let text = decode(bytes);
+    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&text));
+    let limits = budget.limits;
+    let limit = |limit: LimitKind, found: u64, max: u64| ReadError::LimitExceeded {
+        path: path.to_string(),
+        sheet: None,
+        limit,
+        found,
+        max,
+    };
+
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows: Vec<Vec<RawValue>> = Vec::new();
+    // Row numbers count physical lines (blank ones too), less the line breaks inside quoted
+    // fields, which do not start new rows.
+    let all = text.as_bytes();
+    let mut cursor = 0usize;
+    let mut breaks_before: u64 = 0;
+    let mut embedded_breaks: u64 = 0;
+    let mut record = ::csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(source) => {
+                let line = source.position().map(|p| p.line());
+                return Err(ReadError::Csv {
+                    path: path.to_string(),
+                    line,
+                    source,
+                });
+            }
+        }
+        // The csv reader's position is just before the previous record's terminator: skip the
+        // terminator and any blank lines to the record's first byte.
+        let mut start = record
+            .position()
+            .map(|p| usize::try_from(p.byte()).unwrap_or(usize::MAX))
+            .unwrap_or(0)
+            .clamp(cursor, all.len());
+        while start < all.len() && matches!(all[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        breaks_before += count_breaks(&all[cursor..start]);
+        cursor = start;
+        let row = breaks_before.saturating_sub(embedded_breaks);
+        if row >= u64::from(limits.max_rows) {
+            return Err(limit(LimitKind::Rows, row + 1, u64::from(limits.max_rows)));
+        }
+        if record.len() as u64 > u64::from(limits.max_columns) {
+            return Err(limit(
+                LimitKind::Columns,
+                record.len() as u64,
+                u64::from(limits.max_columns),
+            ));
+        }
+        let mut cells = Vec::with_capacity(record.len());
+        let mut non_empty = 0u64;
+        for field in record.iter() {
+            if field.len() > limits.max_csv_field_bytes {
+                return Err(limit(
+                    LimitKind::CsvFieldBytes,
+                    field.len() as u64,
+                    limits.max_csv_field_bytes as u64,
+                ));
+            }
+            embedded_breaks += count_breaks(field.as_bytes());
+            if field.is_empty() {
+                cells.push(RawValue::Empty);
+            } else {
+                non_empty += 1;
+                cells.push(RawValue::Text(field.to_string()));
+            }
+        }
+        while matches!(cells.last(), Some(RawValue::Empty)) {
+            cells.pop();
+        }
+        if cells.is_empty() {
+            continue;
+        }
+        budget.take(non_empty, path, stem)?;
+        let row = row as usize;
+        if rows.len() <= row {
+            rows.resize(row + 1, Vec::new());
+        }
+        rows[row] = cells;
+    }
+    Ok(RawSheet {
+        input,
+        name: stem.to_string(),
+        table: None,
+        header_row: None,
+        columns: Vec::new(),
+        rows,
+        date1904: false,
+    })
+}
+
+/// Line breaks in `bytes`: `\n`, `\r\n`, or a lone `\r`.
+fn count_breaks(bytes: &[u8]) -> u64 {
+    let mut n = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        match b {
+            b'\n' => n += 1,
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+/// The file as text: UTF-8 (BOM dropped), UTF-16 with a BOM, else Windows-1252.
+fn decode(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        let units = rest
+            .chunks_exact(2)
+            .map(|p| u16::from_le_bytes([p[0], p[1]]));
+        return char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect();
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        let units = rest
+            .chunks_exact(2)
+            .map(|p| u16::from_be_bytes([p[0], p[1]]));
+        return char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| cp1252(b)).collect(),
+    }
+}
+
+/// Windows-1252 to Unicode.
+fn cp1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9F => HIGH[(b - 0x80) as usize],
+        _ => char::from(b),
+    }
+}
+
+/// The delimiter under which the first lines look most like a register: most recognised
+/// headings in one row, then most fields in the first row; comma on a tie.
+fn sniff_delimiter(text: &str) -> u8 {
+    let head: String = text.lines().take(10).collect::<Vec<_>>().join("\n");
+    let mut best = (b',', 0usize, 0usize);
+    for d in DELIMITERS {
+        let mut reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(d)
+            .from_reader(head.as_bytes());
+        let mut recognised = 0;
+        let mut first_width = 0;
+        for (i, rec) in reader.records().take(10).enumerate() {
+            let Ok(rec) = rec else { break };
+            if i == 0 {
+                first_width = rec.len();
+            }
+            let row: Vec<RawValue> = rec.iter().map(|f| RawValue::Text(f.to_string())).collect();
+            let known = Table::ALL
+                .into_iter()
+                .map(|t| match_columns(&row, t, None).len())
+                .max()
+                .unwrap_or(0);
+            recognised = recognised.max(known);
+        }
+        if (recognised, first_width) > (best.1, best.2) {
+            best = (d, recognised, first_width);
+        }
+    }
+    best.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::register::Limits;
+
+    fn read(bytes: &[u8]) -> Result<RawSheet, ReadError> {
+        let mut budget = CellBudget::new(Limits::default());
+        read_csv(0, "users.csv", "users", bytes, None, &mut budget)
+    }
+
+    fn t(s: &str) -> RawValue {
+        RawValue::Text(s.into())
+    }
+
+    #[test]
+    fn bom_and_semicolons() {
+        let s = read("\u{feff}User ID;Name;Roles\nU001;Acme, Ltd;IS\n".as_bytes()).expect("read");
+        assert_eq!(s.name, "users");
+        assert_eq!(s.rows[0], vec![t("User ID"), t("Name"), t("Roles")]);
+        assert_eq!(s.rows[1], vec![t("U001"), t("Acme, Ltd"), t("IS")]);
+    }
+
+    #[test]
+    fn commas_with_quotes_and_embedded_line_breaks() {
+        let s = read(b"User ID,Roles\r\nU001,\"IS\nGS\"\r\n\r\nU002,OU\r\n").expect("read");
+        assert_eq!(s.rows.len(), 4);
+        assert_eq!(s.rows[1], vec![t("U001"), t("IS\nGS")]);
+        // The blank line is row 2 (spreadsheet row 3); U002 is row 3.
+        assert!(s.rows[2].is_empty());
+        assert_eq!(s.rows[3], vec![t("U002"), t("OU")]);
+    }
+
+    #[test]
+    fn row_numbers_follow_physical_lines() {
+        // Blank lines at the top and between, a quoted field over three lines, CR-only endings.
+        let s = read(b"\n\nUser ID,Roles\nU1,\"a\r\nb\nc\"\n\n\nU2,x\rU3,y\r\n").expect("read");
+        assert_eq!(s.rows[2], vec![t("User ID"), t("Roles")]);
+        assert_eq!(s.rows[3], vec![t("U1"), t("a\r\nb\nc")]);
+        assert_eq!(s.rows[6], vec![t("U2"), t("x")]);
+        assert_eq!(s.rows[7], vec![t("U3"), t("y")]);
+        assert_eq!(s.rows.len(), 8);
+    }
+
+    #[test]
+    fn tabs_are_sniffed() {
+        let s = read(b"User ID\tRoles\nU001\tIS, GS\n").expect("read");
+        assert_eq!(s.rows[1], vec![t("U001"), t("IS, GS")]);
+    }
+
+    #[test]
+    fn windows_1252_is_decoded() {
+        let s = read(b"User ID,Name,Roles\nU001,Caf\xe9 \x80,IS\n").expect("read");
+        assert_eq!(s.rows[1][1], t("Café €"));
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let text = "User ID,Roles\nU001,IS\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        let s = read(&bytes).expect("read");
+        assert_eq!(s.rows[1], vec![t("U001"), t("IS")]);
+    }
+
+    #[test]
+    fn field_limit() {
+        let mut budget = CellBudget::new(Limits {
+            max_csv_field_bytes: 7,
+            ..Limits::default()
+        });
+        let e = read_csv(
+            0,
+            "users.csv",
+            "users",
+            b"User ID,Roles\nU0000001,IS\n",
+            None,
+            &mut budget,
+        )
+        .expect_err("field too long");
+        assert!(matches!(
+            e,
+            ReadError::LimitExceeded {
+                limit: LimitKind::CsvFieldBytes,
+                found: 8,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn empty_file_has_no_rows() {
+        assert!(read(b"").expect("read").rows.is_empty());
+    }
+}

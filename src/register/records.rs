@@ -1,0 +1,738 @@
+//! From raw sheets to the typed register (SPEC §1.1–1.4, §6.11, §6.26, §6.27).
+//!
+//! Once `tables` has named each sheet's table and header row, reads every data row: each cell is
+//! parsed by [`super::value`], and a refused value becomes an [`InputIssue`] naming the cell,
+//! after which the value is blank and reading goes on. Rows that cannot make a record (no user_id, no
+//! type, an unknown user, a refused count) are skipped with their issue. No rule is applied here.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::model::{
+    Assessment, CellRef, InputFile, InputIssue, IssueCode, Located, Register, Role, Snapshot, User,
+};
+
+use super::tables::{assign_tables, require_table, set_header};
+use super::value::{
+    self, CountError, MAX_YEAR, MIN_YEAR, count_from_f64, excel_serial_to_date, parse_count,
+    parse_date_text, parse_purpose, parse_roles, parse_status, parse_type, plain_number,
+    split_list,
+};
+use super::{Field, RawSheet, RawValue, ReadError, ReadOptions, ReadOutcome, Table};
+
+/// Builds the register from every raw sheet. `csv_inputs[i]` is true when input `i` is a CSV file.
+pub(crate) fn build(
+    inputs: Vec<InputFile>,
+    mut sheets: Vec<RawSheet>,
+    csv_inputs: &[bool],
+    opts: &ReadOptions,
+) -> Result<ReadOutcome, ReadError> {
+    assign_tables(&mut sheets, &inputs, csv_inputs, opts)?;
+    let mapping = opts.mapping.as_ref();
+    for table in [Table::Users, Table::Assessments] {
+        require_table(table, &sheets, &inputs, opts)?;
+    }
+    for sheet in sheets.iter_mut() {
+        if matches!(sheet.table, Some(Table::Users | Table::Assessments)) {
+            set_header(sheet, &inputs, mapping, true)?;
+        }
+    }
+
+    let mut reader = Reader::new(opts);
+    let users = reader.users(&sheets);
+
+    let premises_required = users.iter().any(|u| {
+        u.roles.iter().any(|r| {
+            matches!(
+                r,
+                Role::ImportSupplier
+                    | Role::GasSupplier
+                    | Role::ElectricityDistributor
+                    | Role::GasTransporter
+            )
+        })
+    });
+    if premises_required {
+        require_table(Table::Premises, &sheets, &inputs, opts)?;
+    }
+    for sheet in sheets.iter_mut() {
+        if sheet.table == Some(Table::Premises) {
+            set_header(sheet, &inputs, mapping, premises_required)?;
+        }
+    }
+
+    let known = KnownUsers::new(&users);
+    let premises = reader.premises(&sheets, &known);
+    let assessments = reader.assessments(&sheets, &known);
+    let has_sms_notified_column = sheets
+        .iter()
+        .any(|s| s.table == Some(Table::Users) && s.column(Field::SmsNotifiedOn).is_some());
+
+    let mut issues = reader.issues;
+    // Reading order: input, sheet (as in the workbook), row, column.
+    let order: HashMap<(usize, &str), usize> = sheets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ((s.input, s.name.as_str()), i))
+        .collect();
+    issues.sort_by_key(|i| {
+        (
+            i.cell.input,
+            order
+                .get(&(i.cell.input, i.cell.sheet.as_str()))
+                .copied()
+                .unwrap_or(usize::MAX),
+            i.cell.row,
+            i.cell.col,
+        )
+    });
+
+    Ok(ReadOutcome {
+        register: Register {
+            inputs,
+            users,
+            premises,
+            assessments,
+            has_sms_notified_column,
+        },
+        issues,
+        sheets,
+    })
+}
+
+/// How many distinct unknown user_ids get a "did you mean" search.
+const MAX_USER_SUGGESTIONS: usize = 1000;
+
+/// The user_ids of the Users table, for UNKNOWN_USER and its suggestion.
+struct KnownUsers {
+    ids: HashSet<String>,
+    by_lower: HashMap<String, String>,
+    list: Vec<String>,
+}
+
+impl KnownUsers {
+    fn new(users: &[User]) -> Self {
+        let mut by_lower = HashMap::new();
+        for u in users {
+            by_lower
+                .entry(u.user_id.to_lowercase())
+                .or_insert_with(|| u.user_id.clone());
+        }
+        KnownUsers {
+            ids: users.iter().map(|u| u.user_id.clone()).collect(),
+            by_lower,
+            list: users.iter().map(|u| u.user_id.clone()).collect(),
+        }
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+
+    /// The same id in another case; else one that differs only by look-alike characters
+    /// (`U0l2` for `U012`: l/I for 1, O for 0); else the closest id.
+    fn suggest(&self, id: &str) -> Option<String> {
+        if let Some(u) = self.by_lower.get(&id.to_lowercase()) {
+            return Some(u.clone());
+        }
+        let folded = fold_lookalikes(id);
+        if let Some(u) = self.list.iter().find(|u| fold_lookalikes(u) == folded) {
+            return Some(u.clone());
+        }
+        value::closest(id, self.list.iter().map(String::as_str), 0.7).map(str::to_string)
+    }
+}
+
+/// Lower case, with characters typed for one another folded together: l, i → 1; o → 0.
+fn fold_lookalikes(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'l' | 'i' => '1',
+            'o' => '0',
+            c => c,
+        })
+        .collect()
+}
+
+/// One data row of a table sheet.
+struct Row<'a> {
+    sheet: &'a RawSheet,
+    row: u32,
+}
+
+impl<'a> Row<'a> {
+    fn cell_ref(&self, col: u32) -> CellRef {
+        CellRef {
+            input: self.sheet.input,
+            sheet: self.sheet.name.clone(),
+            row: self.row,
+            col,
+        }
+    }
+
+    /// The cell of `field`, or `None` when the table has no such column.
+    fn get(&self, field: Field) -> Option<(CellRef, &'a RawValue)> {
+        let col = self.sheet.column(field)?;
+        Some((self.cell_ref(col), self.sheet.value(self.row, col)))
+    }
+}
+
+/// The data rows of a table sheet: below the header row, not all blank (annotation columns
+/// g8audit appended are not data).
+fn data_rows(sheet: &RawSheet) -> impl Iterator<Item = Row<'_>> {
+    let start = sheet
+        .header_row
+        .map(|h| h as usize + 1)
+        .unwrap_or(usize::MAX);
+    let annotations = sheet.annotation_columns();
+    sheet
+        .rows
+        .iter()
+        .enumerate()
+        .skip(start)
+        .filter(move |(_, cells)| {
+            cells
+                .iter()
+                .enumerate()
+                .any(|(c, v)| !v.is_blank() && !annotations.contains(&(c as u32)))
+        })
+        .map(move |(r, _)| Row {
+            sheet,
+            row: r as u32,
+        })
+}
+
+/// A cell's text, trimmed; `None` when blank or an error value.
+fn text_of(v: &RawValue) -> Option<String> {
+    match v {
+        RawValue::Empty | RawValue::Error(_) => None,
+        other => {
+            let t = other.to_string();
+            let t = t.trim();
+            (!t.is_empty()).then(|| t.to_string())
+        }
+    }
+}
+
+/// A value quoted for a message: `"31/02/2021"`.
+fn quoted(v: &RawValue) -> String {
+    format!("\"{}\"", v.to_string().trim())
+}
+
+/// What a date column's value means, or why it is refused.
+fn date_of(
+    v: &RawValue,
+    order: super::DateOrder,
+    date1904: bool,
+) -> Result<Option<NaiveDate>, String> {
+    match v {
+        RawValue::Empty => Ok(None),
+        RawValue::Text(t) if t.trim().is_empty() => Ok(None),
+        RawValue::Date(dt) => {
+            let d = dt.date();
+            if (MIN_YEAR..=MAX_YEAR).contains(&d.year()) {
+                Ok(Some(d))
+            } else {
+                Err(format!("is not a date between {MIN_YEAR} and {MAX_YEAR}"))
+            }
+        }
+        RawValue::Number(n) => excel_serial_to_date(*n, date1904).map(Some).ok_or_else(|| {
+            format!("is not a date: as an Excel serial date it falls outside {MIN_YEAR}–{MAX_YEAR}")
+        }),
+        RawValue::Text(t) => match parse_date_text(t, order) {
+            Ok(d) => Ok(Some(d)),
+            Err(e) => match plain_number(t) {
+                Some(n) => excel_serial_to_date(n, date1904)
+                    .map(Some)
+                    .ok_or_else(|| e.to_string()),
+                None => Err(e.to_string()),
+            },
+        },
+        RawValue::Bool(_) => Err("is not a date".to_string()),
+        RawValue::Error(_) => Err("is an error value, not a date".to_string()),
+    }
+}
+
+/// What a count column's value means, or why it is refused.
+fn count_of(v: &RawValue) -> Result<Option<u64>, CountError> {
+    match v {
+        RawValue::Empty => Ok(None),
+        RawValue::Text(t) if t.trim().is_empty() => Ok(None),
+        RawValue::Number(n) => count_from_f64(*n).map(Some),
+        RawValue::Text(t) => parse_count(t).map(Some),
+        RawValue::Bool(_) | RawValue::Date(_) | RawValue::Error(_) => Err(CountError::Bad),
+    }
+}
+
+/// A count as a person writes it: `1,361,500`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Reads rows into records, collecting issues.
+struct Reader<'o> {
+    opts: &'o ReadOptions,
+    issues: Vec<InputIssue>,
+    user_suggestions: HashMap<String, Option<String>>,
+}
+
+impl<'o> Reader<'o> {
+    fn new(opts: &'o ReadOptions) -> Self {
+        Reader {
+            opts,
+            issues: Vec::new(),
+            user_suggestions: HashMap::new(),
+        }
+    }
+
+    /// Records an issue. `what` says what is wrong and what happens, without the cell (the
+    /// issue carries it) or the suggestion (likewise): a report prints
+    /// `{cell}: {message} — did you mean {suggestion}?`.
+    fn issue(
+        &mut self,
+        code: IssueCode,
+        cell: CellRef,
+        value: &RawValue,
+        what: String,
+        suggestion: Option<String>,
+    ) {
+        self.issues.push(InputIssue {
+            code,
+            message: what,
+            cell,
+            value: value.to_string(),
+            suggestion,
+        });
+    }
+
+    /// A text field; blank and absent are `None`.
+    fn text(&self, row: &Row, field: Field) -> Option<String> {
+        row.get(field).and_then(|(_, v)| text_of(v))
+    }
+
+    /// The user_id of a row, or a MISSING_VALUE issue.
+    fn user_id(&mut self, row: &Row) -> Option<(String, CellRef)> {
+        let (cell, v) = row.get(Field::UserId)?;
+        match text_of(v) {
+            Some(id) => Some((id, cell)),
+            None => {
+                let what = match v {
+                    RawValue::Error(_) => format!(
+                        "user_id {} is an error value; the row is skipped",
+                        quoted(v)
+                    ),
+                    _ => "user_id is blank; the row is skipped".to_string(),
+                };
+                self.issue(IssueCode::MissingValue, cell, v, what, None);
+                None
+            }
+        }
+    }
+
+    /// A date field: BAD_DATE when refused; FUTURE_DATE for an event after today (SPEC §6.26).
+    /// Returns the value (blank when refused) and whether it was refused.
+    fn date(&mut self, row: &Row, field: Field) -> (Located<NaiveDate>, bool) {
+        let Some((cell, v)) = row.get(field) else {
+            return (Located::default(), false);
+        };
+        match date_of(v, self.opts.date_order, row.sheet.date1904) {
+            Ok(Some(d)) if field.is_event_date() && d > self.opts.today => {
+                let what = format!(
+                    "{field} {} is after today ({}), so it cannot have happened yet; read as blank",
+                    quoted(v),
+                    self.opts.today
+                );
+                self.issue(IssueCode::FutureDate, cell.clone(), v, what, None);
+                (Located::new(None, Some(cell)), true)
+            }
+            Ok(d) => (Located::new(d, Some(cell)), false),
+            Err(why) => {
+                let what = format!("{} {why}", quoted(v));
+                self.issue(IssueCode::BadDate, cell.clone(), v, what, None);
+                (Located::new(None, Some(cell)), true)
+            }
+        }
+    }
+
+    /// A count field. Returns the count (blank when refused) and whether it was refused.
+    fn count(&mut self, row: &Row, field: Field) -> (Option<u64>, Option<CellRef>, bool) {
+        let Some((cell, v)) = row.get(field) else {
+            return (None, None, false);
+        };
+        match count_of(v) {
+            Ok(n) => (n, Some(cell), false),
+            Err(e) => {
+                let code = match e {
+                    CountError::Negative => IssueCode::NegativeNumber,
+                    CountError::Bad | CountError::Fraction => IssueCode::BadNumber,
+                };
+                let what = format!("{} {e}", quoted(v));
+                self.issue(code, cell.clone(), v, what, None);
+                (None, Some(cell), true)
+            }
+        }
+    }
+
+    /// Roles of a list cell; UNKNOWN_ROLE per unknown token. `None` when blank.
+    fn roles(&mut self, row: &Row, field: Field) -> Option<Vec<Role>> {
+        let (cell, v) = row.get(field)?;
+        let text = text_of(v)?;
+        let (roles, unknown) = parse_roles(&text);
+        for token in &unknown {
+            let suggestion = value::suggest_role(token).map(str::to_string);
+            let what = format!("\"{token}\" is not a User Role and is ignored");
+            self.issue(IssueCode::UnknownRole, cell.clone(), v, what, suggestion);
+        }
+        Some(roles)
+    }
+
+    /// Whether `id` is a User; UNKNOWN_USER (with the likely id) when not.
+    fn check_user(&mut self, known: &KnownUsers, id: &str, cell: &CellRef, v: &RawValue) -> bool {
+        if known.contains(id) {
+            return true;
+        }
+        // Each distinct unknown id is compared with every user_id once; past a bound (a whole
+        // table of ids in another format) no more suggestions are sought.
+        let suggestion = match self.user_suggestions.get(id) {
+            Some(s) => s.clone(),
+            None if self.user_suggestions.len() < MAX_USER_SUGGESTIONS => {
+                let s = known.suggest(id);
+                self.user_suggestions.insert(id.to_string(), s.clone());
+                s
+            }
+            None => None,
+        };
+        let what = format!("\"{id}\" is not a user_id of the Users table; the row is skipped");
+        self.issue(IssueCode::UnknownUser, cell.clone(), v, what, suggestion);
+        false
+    }
+
+    fn users(&mut self, sheets: &[RawSheet]) -> Vec<User> {
+        let mut users: Vec<User> = Vec::new();
+        let mut first: HashMap<String, CellRef> = HashMap::new();
+        for sheet in sheets.iter().filter(|s| s.table == Some(Table::Users)) {
+            for row in data_rows(sheet) {
+                let Some((user_id, cell)) = self.user_id(&row) else {
+                    continue;
+                };
+                if let Some(earlier) = first.get(&user_id) {
+                    let v = row.sheet.value(cell.row, cell.col);
+                    let what = format!(
+                        "user_id \"{user_id}\" is already on {earlier}; this row is skipped and the first kept"
+                    );
+                    self.issue(IssueCode::DuplicateUser, cell, v, what, None);
+                    continue;
+                }
+                first.insert(user_id.clone(), cell.clone());
+
+                let roles = match self.roles(&row, Field::Roles) {
+                    Some(roles) => roles,
+                    None => {
+                        if let Some((rcell, v)) = row.get(Field::Roles) {
+                            let what = "roles is blank; the User is read with no roles".to_string();
+                            self.issue(IssueCode::MissingValue, rcell, v, what, None);
+                        }
+                        Vec::new()
+                    }
+                };
+                let list = |field| {
+                    self.text(&row, field)
+                        .map(|t| split_list(&t).map(str::to_string).collect::<Vec<_>>())
+                        .unwrap_or_default()
+                };
+                let shared_resource_providers = list(Field::SharedResourceProvider);
+                let shared_resources_groups = list(Field::SharedResourcesGroup);
+                let name = self.text(&row, Field::Name);
+                let (left_on, _) = self.date(&row, Field::LeftOn);
+                let (sms_notified_on, _) = self.date(&row, Field::SmsNotifiedOn);
+                users.push(User {
+                    user_id,
+                    name,
+                    roles,
+                    shared_resource_providers,
+                    shared_resources_groups,
+                    left_on,
+                    sms_notified_on,
+                    cell,
+                });
+            }
+        }
+        users
+    }
+
+    fn premises(&mut self, sheets: &[RawSheet], known: &KnownUsers) -> Vec<Snapshot> {
+        let mut out: Vec<Snapshot> = Vec::new();
+        let mut seen: HashMap<(String, NaiveDate), usize> = HashMap::new();
+        for sheet in sheets
+            .iter()
+            .filter(|s| s.table == Some(Table::Premises) && s.header_row.is_some())
+        {
+            for row in data_rows(sheet) {
+                let Some((user_id, id_cell)) = self.user_id(&row) else {
+                    continue;
+                };
+                let (as_of, as_of_refused) = self.date(&row, Field::AsOf);
+                if as_of.value.is_none()
+                    && !as_of_refused
+                    && let Some((cell, v)) = row.get(Field::AsOf)
+                {
+                    let what = "as_of is blank; the row is skipped".to_string();
+                    self.issue(IssueCode::MissingValue, cell, v, what, None);
+                }
+                let (domestic, d_cell, d_refused) = self.count(&row, Field::Domestic);
+                if domestic.is_none()
+                    && !d_refused
+                    && let Some(cell) = d_cell
+                {
+                    let v = row.sheet.value(cell.row, cell.col);
+                    let what = "domestic is blank; the row is skipped".to_string();
+                    self.issue(IssueCode::MissingValue, cell, v, what, None);
+                }
+                let (non_domestic, _, nd_refused) = self.count(&row, Field::NonDomestic);
+                let id_value = row.sheet.value(id_cell.row, id_cell.col);
+                if !self.check_user(known, &user_id, &id_cell, id_value) {
+                    continue;
+                }
+                let (Some(as_of_date), Some(as_of_cell), Some(domestic)) =
+                    (as_of.value, as_of.cell, domestic)
+                else {
+                    continue;
+                };
+                if nd_refused {
+                    continue;
+                }
+                let snapshot = Snapshot {
+                    user_id,
+                    as_of: as_of_date,
+                    domestic,
+                    non_domestic: non_domestic.unwrap_or(0),
+                    cell: as_of_cell,
+                };
+                let key = (snapshot.user_id.clone(), snapshot.as_of);
+                if let Some(&i) = seen.get(&key) {
+                    let first = &out[i];
+                    if first.domestic != snapshot.domestic
+                        || first.non_domestic != snapshot.non_domestic
+                    {
+                        let v = row.sheet.value(snapshot.cell.row, snapshot.cell.col);
+                        let what = format!(
+                            "a second snapshot of \"{}\" on {} with different counts (domestic {}, non-domestic {}; {} has {}, {}); the first is kept",
+                            snapshot.user_id,
+                            snapshot.as_of,
+                            thousands(snapshot.domestic),
+                            thousands(snapshot.non_domestic),
+                            first.cell,
+                            thousands(first.domestic),
+                            thousands(first.non_domestic)
+                        );
+                        self.issue(
+                            IssueCode::DuplicateSnapshot,
+                            snapshot.cell.clone(),
+                            v,
+                            what,
+                            None,
+                        );
+                    }
+                    continue;
+                }
+                seen.insert(key, out.len());
+                out.push(snapshot);
+            }
+        }
+        out
+    }
+
+    fn assessments(&mut self, sheets: &[RawSheet], known: &KnownUsers) -> Vec<Assessment> {
+        let mut out: Vec<Assessment> = Vec::new();
+        for sheet in sheets
+            .iter()
+            .filter(|s| s.table == Some(Table::Assessments))
+        {
+            for row in data_rows(sheet) {
+                let Some((user_id, id_cell)) = self.user_id(&row) else {
+                    continue;
+                };
+                let kind = self.kind(&row);
+                let purpose = self.purpose(&row);
+                let roles_covered = match self.roles(&row, Field::RolesCovered) {
+                    Some(roles) if !roles.is_empty() => Some(roles),
+                    _ => None,
+                };
+                let (scheduled_for, _) = self.date(&row, Field::ScheduledFor);
+                let (completed_on, _) = self.date(&row, Field::CompletedOn);
+                let (submitted_on, _) = self.date(&row, Field::SubmittedOn);
+                let assurance_status = self.status(&row);
+                let (status_set_on, _) = self.date(&row, Field::StatusSetOn);
+                let (response_due_on, _) = self.date(&row, Field::ResponseDueOn);
+                let (response_submitted_on, _) = self.date(&row, Field::ResponseSubmittedOn);
+                let (remedial_due_on, _) = self.date(&row, Field::RemedialDueOn);
+                let (remedial_completed_on, _) = self.date(&row, Field::RemedialCompletedOn);
+                let (follow_up_due_on, _) = self.date(&row, Field::FollowUpDueOn);
+                let id_value = row.sheet.value(id_cell.row, id_cell.col);
+                if !self.check_user(known, &user_id, &id_cell, id_value) {
+                    continue;
+                }
+                let Some((kind, cell)) = kind else {
+                    continue;
+                };
+                out.push(Assessment {
+                    index: out.len(),
+                    user_id,
+                    kind,
+                    purpose,
+                    roles_covered,
+                    scheduled_for,
+                    completed_on,
+                    submitted_on,
+                    assurance_status,
+                    status_set_on,
+                    response_due_on,
+                    response_submitted_on,
+                    remedial_due_on,
+                    remedial_completed_on,
+                    follow_up_due_on,
+                    cell,
+                });
+            }
+        }
+        out
+    }
+
+    /// The assessment type: MISSING_VALUE when blank, UNKNOWN_TYPE when not a type.
+    fn kind(&mut self, row: &Row) -> Option<(crate::model::AssessmentType, CellRef)> {
+        let (cell, v) = row.get(Field::Type)?;
+        let Some(text) = text_of(v) else {
+            let what = "type is blank; the row is skipped".to_string();
+            self.issue(IssueCode::MissingValue, cell, v, what, None);
+            return None;
+        };
+        match parse_type(&text) {
+            Some(t) => Some((t, cell)),
+            None => {
+                let suggestion = value::suggest_type(&text).map(str::to_string);
+                let what = format!(
+                    "{} is not an assessment type (Full, Verification, Self, Follow-up); the row is skipped",
+                    quoted(v)
+                );
+                self.issue(IssueCode::UnknownType, cell, v, what, suggestion);
+                None
+            }
+        }
+    }
+
+    fn purpose(&mut self, row: &Row) -> Option<crate::model::Purpose> {
+        let (cell, v) = row.get(Field::Purpose)?;
+        let text = text_of(v)?;
+        let p = parse_purpose(&text);
+        if p.is_none() {
+            let suggestion = value::suggest_purpose(&text).map(str::to_string);
+            let what = format!(
+                "{} is not a purpose (Entry or Annual); the purpose will be inferred",
+                quoted(v)
+            );
+            self.issue(IssueCode::UnknownPurpose, cell, v, what, suggestion);
+        }
+        p
+    }
+
+    fn status(&mut self, row: &Row) -> Located<crate::model::RecordedStatus> {
+        let Some((cell, v)) = row.get(Field::AssuranceStatus) else {
+            return Located::default();
+        };
+        let Some(text) = text_of(v) else {
+            return Located::new(None, Some(cell));
+        };
+        let s = parse_status(&text);
+        if s.is_none() {
+            let suggestion = value::suggest_status(&text).map(str::to_string);
+            let what = format!("{} is not an assurance status; read as blank", quoted(v));
+            self.issue(IssueCode::UnknownStatus, cell.clone(), v, what, suggestion);
+        }
+        Located::new(s, Some(cell))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_by_cell_kind() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        let dmy = super::super::DateOrder::Dmy;
+        assert_eq!(
+            date_of(&RawValue::Number(44197.0), dmy, false),
+            Ok(d(2021, 1, 1))
+        );
+        assert_eq!(
+            date_of(&RawValue::Number(42735.0), dmy, true),
+            Ok(d(2021, 1, 1))
+        );
+        assert_eq!(
+            date_of(&RawValue::Text("44197".into()), dmy, false),
+            Ok(d(2021, 1, 1))
+        );
+        assert_eq!(date_of(&RawValue::Text("  ".into()), dmy, false), Ok(None));
+        assert_eq!(date_of(&RawValue::Empty, dmy, false), Ok(None));
+        assert!(date_of(&RawValue::Number(-3.0), dmy, false).is_err());
+        assert!(date_of(&RawValue::Text("PT10H10M10S".into()), dmy, false).is_err());
+        assert!(date_of(&RawValue::Bool(true), dmy, false).is_err());
+        assert!(date_of(&RawValue::Error("#N/A".into()), dmy, false).is_err());
+    }
+
+    #[test]
+    fn unknown_user_suggestions() {
+        let user = |id: &str| User {
+            user_id: id.into(),
+            name: None,
+            roles: vec![],
+            shared_resource_providers: vec![],
+            shared_resources_groups: vec![],
+            left_on: Located::default(),
+            sms_notified_on: Located::default(),
+            cell: CellRef {
+                input: 0,
+                sheet: "Users".into(),
+                row: 0,
+                col: 0,
+            },
+        };
+        let known = KnownUsers::new(&[user("U002"), user("U012"), user("ACME-01")]);
+        // U002 and U012 are equally close to U0l2 by edit distance; the look-alike wins.
+        assert_eq!(known.suggest("U0l2").as_deref(), Some("U012"));
+        assert_eq!(known.suggest("u012").as_deref(), Some("U012"));
+        assert_eq!(known.suggest("ACME-O1").as_deref(), Some("ACME-01"));
+        assert_eq!(known.suggest("ACME01").as_deref(), Some("ACME-01"));
+        assert_eq!(known.suggest("ZZZZ"), None);
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(1_361_500), "1,361,500");
+    }
+
+    #[test]
+    fn counts_by_cell_kind() {
+        assert_eq!(count_of(&RawValue::Number(250_000.0)), Ok(Some(250_000)));
+        assert_eq!(
+            count_of(&RawValue::Text("250 000".into())),
+            Ok(Some(250_000))
+        );
+        assert_eq!(count_of(&RawValue::Empty), Ok(None));
+        assert_eq!(count_of(&RawValue::Number(-1.0)), Err(CountError::Negative));
+        assert_eq!(count_of(&RawValue::Bool(false)), Err(CountError::Bad));
+    }
+}

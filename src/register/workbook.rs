@@ -1,0 +1,571 @@
+//! Reading spreadsheets (`.xlsx .xlsm .xlsb .xls .ods`) into [`RawSheet`]s, safely.
+//!
+//! calamine's `worksheet_range` allocates the whole declared used range, so a tiny file declaring
+//! A1 and XFD1048576 can exhaust memory. For xlsx and xlsb this module therefore streams cells
+//! (`worksheet_cells_reader`), keeps them sparse while checking [`Limits`](super::Limits), and
+//! only then builds dense rows, each up to its last non-empty cell. `.xls` and `.ods` have no
+//! streaming reader: they are bounded by the file-size limit checked before opening. Every call
+//! into calamine runs under `catch_unwind`, so a panic on a damaged file becomes a [`ReadError`].
+//! Positions are absolute (calamine's `Range` starts at `range.start()`, which is added back).
+//! This module does not decide which sheet is which table.
+
+use std::any::Any;
+use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use calamine::{
+    Data, DataRef, Ods, OdsError, Reader, SheetType, Xls, XlsError, Xlsb, XlsbError, Xlsx,
+    XlsxError, open_workbook_from_rs,
+};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use super::value::excel_serial_to_datetime;
+use super::{CellBudget, LimitKind, RawSheet, RawValue, ReadError};
+
+/// A spreadsheet format calamine reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// True when the bytes are a zip (xlsx, xlsb, ods) or OLE (xls) container.
+pub(crate) fn looks_like_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC)
+}
+
+type Src<'a> = Cursor<&'a [u8]>;
+
+enum Book<'a> {
+    Xlsx(Xlsx<Src<'a>>),
+    Xlsb(Xlsb<Src<'a>>),
+    Xls(Xls<Src<'a>>),
+    Ods(Ods<Src<'a>>),
+}
+
+/// Reads every worksheet of a workbook. `format` is what the extension says; when it is absent
+/// or wrong, the content decides (zip: xlsx, xlsb, ods; OLE: xls).
+pub(crate) fn read_workbook(
+    input: usize,
+    path: &str,
+    bytes: &[u8],
+    format: Option<Format>,
+    budget: &mut CellBudget,
+) -> Result<Vec<RawSheet>, ReadError> {
+    let mut book = open(path, bytes, format)?;
+    let (date1904, sheets) = guard(path, None, || {
+        let date1904 = match &book {
+            Book::Xlsx(b) => b.has_1904_epoch(),
+            Book::Xlsb(b) => b.has_1904_epoch(),
+            Book::Xls(b) => b.has_1904_epoch(),
+            Book::Ods(_) => false,
+        };
+        let meta = match &book {
+            Book::Xlsx(b) => b.sheets_metadata().to_vec(),
+            Book::Xlsb(b) => b.sheets_metadata().to_vec(),
+            Book::Xls(b) => b.sheets_metadata().to_vec(),
+            Book::Ods(b) => b.sheets_metadata().to_vec(),
+        };
+        (date1904, meta)
+    })?;
+
+    let mut out = Vec::new();
+    for sheet in sheets {
+        // Chart sheets, dialog and macro sheets hold no cells to audit or copy.
+        if sheet.typ != SheetType::WorkSheet {
+            continue;
+        }
+        let name = sheet.name;
+        let mut collector = Collector::new(path, &name, budget);
+        guard(path, Some(&name), || {
+            read_sheet(&mut book, &name, date1904, &mut collector)
+        })??;
+        let rows = collector.finish()?;
+        out.push(RawSheet {
+            input,
+            name,
+            table: None,
+            header_row: None,
+            columns: Vec::new(),
+            rows,
+            date1904,
+        });
+    }
+    Ok(out)
+}
+
+fn read_sheet(
+    book: &mut Book<'_>,
+    name: &str,
+    date1904: bool,
+    collector: &mut Collector<'_>,
+) -> Result<(), ReadError> {
+    let sheet_err = |source: calamine::Error| ReadError::Sheet {
+        path: collector.path.to_string(),
+        sheet: name.to_string(),
+        source: Box::new(source),
+    };
+    match book {
+        Book::Xlsx(b) => {
+            let mut cells = b
+                .worksheet_cells_reader(name)
+                .map_err(|e| sheet_err(calamine::Error::Xlsx(e)))?;
+            while let Some(cell) = cells
+                .next_cell()
+                .map_err(|e| sheet_err(calamine::Error::Xlsx(e)))?
+            {
+                let (r, c) = cell.get_position();
+                collector.push(r, c, from_data_ref(cell.get_value(), date1904))?;
+            }
+        }
+        Book::Xlsb(b) => {
+            let mut cells = b
+                .worksheet_cells_reader(name)
+                .map_err(|e| sheet_err(calamine::Error::Xlsb(e)))?;
+            while let Some(cell) = cells
+                .next_cell()
+                .map_err(|e| sheet_err(calamine::Error::Xlsb(e)))?
+            {
+                let (r, c) = cell.get_position();
+                collector.push(r, c, from_data_ref(cell.get_value(), date1904))?;
+            }
+        }
+        Book::Xls(b) => {
+            let range = b
+                .worksheet_range(name)
+                .map_err(|e| sheet_err(calamine::Error::Xls(e)))?;
+            push_range(&range, date1904, collector)?;
+        }
+        Book::Ods(b) => {
+            let range = b
+                .worksheet_range(name)
+                .map_err(|e| sheet_err(calamine::Error::Ods(e)))?;
+            push_range(&range, date1904, collector)?;
+        }
+    }
+    Ok(())
+}
+
+/// Pushes the used cells of a `Range`, at absolute positions.
+fn push_range(
+    range: &calamine::Range<Data>,
+    date1904: bool,
+    collector: &mut Collector<'_>,
+) -> Result<(), ReadError> {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (r, c, v) in range.used_cells() {
+        let row = r0.saturating_add(u32::try_from(r).unwrap_or(u32::MAX));
+        let col = c0.saturating_add(u32::try_from(c).unwrap_or(u32::MAX));
+        collector.push(row, col, from_data(v, date1904))?;
+    }
+    Ok(())
+}
+
+fn open<'a>(path: &str, bytes: &'a [u8], format: Option<Format>) -> Result<Book<'a>, ReadError> {
+    let first_error = match format {
+        Some(f) => match open_as(path, bytes, f)? {
+            Ok(book) => return Ok(book),
+            Err(e) if is_password(&e) => {
+                return Err(ReadError::Encrypted {
+                    path: path.to_string(),
+                });
+            }
+            Err(e) => Some(e),
+        },
+        None => None,
+    };
+    // The extension lied, or there was none: let the content decide.
+    let candidates: &[Format] = if bytes.starts_with(ZIP_MAGIC) {
+        &[Format::Xlsx, Format::Xlsb, Format::Ods]
+    } else if bytes.starts_with(OLE_MAGIC) {
+        // An encrypted xlsx is an OLE file too: the xlsx reader recognises it.
+        &[Format::Xls, Format::Xlsx]
+    } else {
+        &[]
+    };
+    let mut last_error = None;
+    for &f in candidates {
+        if Some(f) == format {
+            continue;
+        }
+        match open_as(path, bytes, f)? {
+            Ok(book) => return Ok(book),
+            Err(e) if is_password(&e) => {
+                return Err(ReadError::Encrypted {
+                    path: path.to_string(),
+                });
+            }
+            Err(e) => last_error = Some(e),
+        }
+    }
+    let source = first_error
+        .or(last_error)
+        .unwrap_or(calamine::Error::Msg("not a spreadsheet file"));
+    Err(ReadError::Workbook {
+        path: path.to_string(),
+        source: Box::new(source),
+    })
+}
+
+fn open_as<'a>(
+    path: &str,
+    bytes: &'a [u8],
+    format: Format,
+) -> Result<Result<Book<'a>, calamine::Error>, ReadError> {
+    guard(path, None, || {
+        let src = Cursor::new(bytes);
+        match format {
+            Format::Xlsx => open_workbook_from_rs::<Xlsx<_>, _>(src)
+                .map(Book::Xlsx)
+                .map_err(calamine::Error::Xlsx),
+            Format::Xlsb => open_workbook_from_rs::<Xlsb<_>, _>(src)
+                .map(Book::Xlsb)
+                .map_err(calamine::Error::Xlsb),
+            Format::Xls => open_workbook_from_rs::<Xls<_>, _>(src)
+                .map(Book::Xls)
+                .map_err(calamine::Error::Xls),
+            Format::Ods => open_workbook_from_rs::<Ods<_>, _>(src)
+                .map(Book::Ods)
+                .map_err(calamine::Error::Ods),
+        }
+    })
+}
+
+fn is_password(e: &calamine::Error) -> bool {
+    matches!(
+        e,
+        calamine::Error::Xlsx(XlsxError::Password)
+            | calamine::Error::Xlsb(XlsbError::Password)
+            | calamine::Error::Xls(XlsError::Password)
+            | calamine::Error::Ods(OdsError::Password)
+    )
+}
+
+/// Runs `f`, turning a panic inside the spreadsheet library into [`ReadError::Panicked`].
+fn guard<T>(path: &str, sheet: Option<&str>, f: impl FnOnce() -> T) -> Result<T, ReadError> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| ReadError::Panicked {
+        path: path.to_string(),
+        sheet: sheet.map(str::to_string),
+        message: panic_message(payload.as_ref()),
+    })
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}
+
+/// Non-empty cells of one sheet, kept sparse until the limits have been checked.
+struct Collector<'a> {
+    path: &'a str,
+    sheet: &'a str,
+    budget: &'a mut CellBudget,
+    cells: Vec<(u32, u32, RawValue)>,
+}
+
+impl<'a> Collector<'a> {
+    fn new(path: &'a str, sheet: &'a str, budget: &'a mut CellBudget) -> Self {
+        Collector {
+            path,
+            sheet,
+            budget,
+            cells: Vec::new(),
+        }
+    }
+
+    fn limit(&self, limit: LimitKind, found: u64, max: u64) -> ReadError {
+        ReadError::LimitExceeded {
+            path: self.path.to_string(),
+            sheet: Some(self.sheet.to_string()),
+            limit,
+            found,
+            max,
+        }
+    }
+
+    fn push(&mut self, row: u32, col: u32, value: RawValue) -> Result<(), ReadError> {
+        if matches!(value, RawValue::Empty) {
+            return Ok(());
+        }
+        let limits = self.budget.limits;
+        if row >= limits.max_rows {
+            return Err(self.limit(
+                LimitKind::Rows,
+                u64::from(row) + 1,
+                u64::from(limits.max_rows),
+            ));
+        }
+        if col >= limits.max_columns {
+            return Err(self.limit(
+                LimitKind::Columns,
+                u64::from(col) + 1,
+                u64::from(limits.max_columns),
+            ));
+        }
+        self.budget.take(1, self.path, self.sheet)?;
+        self.cells.push((row, col, value));
+        Ok(())
+    }
+
+    /// Dense rows: each up to its last non-empty cell, up to the last non-empty row.
+    fn finish(mut self) -> Result<Vec<Vec<RawValue>>, ReadError> {
+        // Later cells at the same position win, as in calamine.
+        self.cells.sort_by_key(|(r, c, _)| (*r, *c));
+        let mut cells: Vec<(u32, u32, RawValue)> = Vec::with_capacity(self.cells.len());
+        for cell in self.cells.drain(..) {
+            match cells.last_mut() {
+                Some(last) if last.0 == cell.0 && last.1 == cell.1 => *last = cell,
+                _ => cells.push(cell),
+            }
+        }
+        let Some(last_row) = cells.last().map(|(r, _, _)| *r) else {
+            return Ok(Vec::new());
+        };
+        // Size of the dense form, checked before allocating it.
+        let mut dense: u64 = u64::from(last_row) + 1;
+        let mut i = 0;
+        while i < cells.len() {
+            let row = cells[i].0;
+            let mut max_col = cells[i].1;
+            while i < cells.len() && cells[i].0 == row {
+                max_col = max_col.max(cells[i].1);
+                i += 1;
+            }
+            dense = dense.saturating_add(u64::from(max_col) + 1);
+        }
+        let max = self.budget.limits.max_cells;
+        if dense > max {
+            return Err(self.limit(LimitKind::Cells, dense, max));
+        }
+        let mut rows: Vec<Vec<RawValue>> = vec![Vec::new(); last_row as usize + 1];
+        for (r, c, v) in cells {
+            let row = &mut rows[r as usize];
+            if row.len() <= c as usize {
+                row.resize(c as usize + 1, RawValue::Empty);
+            }
+            row[c as usize] = v;
+        }
+        Ok(rows)
+    }
+}
+
+fn from_data(v: &Data, date1904: bool) -> RawValue {
+    match v {
+        Data::Int(i) => RawValue::Number(*i as f64),
+        Data::Float(f) => RawValue::Number(*f),
+        Data::String(s) => text(s),
+        Data::Bool(b) => RawValue::Bool(*b),
+        Data::DateTime(dt) => from_excel_datetime(dt, date1904),
+        Data::DateTimeIso(s) => from_iso(s),
+        Data::DurationIso(s) => text(s),
+        Data::Error(e) => RawValue::Error(e.to_string()),
+        Data::Empty => RawValue::Empty,
+    }
+}
+
+fn from_data_ref(v: &DataRef<'_>, date1904: bool) -> RawValue {
+    match v {
+        DataRef::Int(i) => RawValue::Number(*i as f64),
+        DataRef::Float(f) => RawValue::Number(*f),
+        DataRef::String(s) => text(s),
+        DataRef::SharedString(s) => text(s),
+        DataRef::Bool(b) => RawValue::Bool(*b),
+        DataRef::DateTime(dt) => from_excel_datetime(dt, date1904),
+        DataRef::DateTimeIso(s) => from_iso(s),
+        DataRef::DurationIso(s) => text(s),
+        DataRef::Error(e) => RawValue::Error(e.to_string()),
+        DataRef::Empty => RawValue::Empty,
+    }
+}
+
+fn text(s: &str) -> RawValue {
+    if s.is_empty() {
+        RawValue::Empty
+    } else {
+        RawValue::Text(s.to_string())
+    }
+}
+
+/// A date cell becomes a date; a duration (`[h]:mm:ss`) becomes ISO 8601 duration text, which no
+/// date column accepts; a date outside 1900–9999 stays a number, refused in a date column.
+fn from_excel_datetime(dt: &calamine::ExcelDateTime, date1904: bool) -> RawValue {
+    let serial = dt.as_f64();
+    if dt.is_duration() {
+        return RawValue::Text(iso_duration(serial));
+    }
+    match excel_serial_to_datetime(serial, date1904) {
+        Some(d) => RawValue::Date(d),
+        None => RawValue::Number(serial),
+    }
+}
+
+/// ISO 8601 text of a duration in days: `PT10H10M10S`.
+fn iso_duration(days: f64) -> String {
+    if !days.is_finite() {
+        return format!("{days} days");
+    }
+    let secs = (days.abs() * 86_400.0).round().min(1e15) as u64;
+    let sign = if days < 0.0 { "-" } else { "" };
+    format!(
+        "{sign}PT{}H{}M{}S",
+        secs / 3600,
+        (secs % 3600) / 60,
+        secs % 60
+    )
+}
+
+/// An ISO date or date-time string (ODS, xlsx `t="d"`): a date when it is one, else text.
+fn from_iso(s: &str) -> RawValue {
+    let t = s.trim();
+    if let Ok(dt) = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f") {
+        return RawValue::Date(dt);
+    }
+    if let Ok(dt) = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M") {
+        return RawValue::Date(dt);
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return RawValue::Date(d.and_time(NaiveTime::MIN));
+    }
+    text(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::register::Limits;
+
+    fn collect(
+        limits: Limits,
+        cells: Vec<(u32, u32, RawValue)>,
+    ) -> Result<Vec<Vec<RawValue>>, ReadError> {
+        let mut budget = CellBudget::new(limits);
+        let mut c = Collector::new("book.xlsx", "Sheet1", &mut budget);
+        for (r, col, v) in cells {
+            c.push(r, col, v)?;
+        }
+        c.finish()
+    }
+
+    fn t(s: &str) -> RawValue {
+        RawValue::Text(s.into())
+    }
+
+    #[test]
+    fn dense_rows_are_trimmed_and_absolute() {
+        let rows = collect(
+            Limits::default(),
+            vec![
+                (2, 3, t("x")),
+                (0, 0, t("a")),
+                (2, 1, RawValue::Empty),
+                (4, 0, t("y")),
+            ],
+        )
+        .expect("rows");
+        assert_eq!(rows.len(), 5);
+        assert_eq!(rows[0], vec![t("a")]);
+        assert!(rows[1].is_empty());
+        assert_eq!(
+            rows[2],
+            vec![RawValue::Empty, RawValue::Empty, RawValue::Empty, t("x")]
+        );
+        assert_eq!(rows[4], vec![t("y")]);
+    }
+
+    #[test]
+    fn a_far_corner_cell_does_not_allocate_the_used_range() {
+        // A1 and XFD1048576: two cells; dense form is one short row and one long row.
+        let rows = collect(
+            Limits::default(),
+            vec![(0, 0, t("a")), (1_048_575, 16_383, t("z"))],
+        )
+        .expect("rows");
+        assert_eq!(rows.len(), 1_048_576);
+        assert_eq!(rows[1_048_575].len(), 16_384);
+    }
+
+    #[test]
+    fn limits_are_enforced_before_allocating() {
+        let small = Limits {
+            max_cells: 10,
+            max_rows: 100,
+            max_columns: 5,
+            ..Limits::default()
+        };
+        let e = collect(small, vec![(100, 0, t("a"))]).expect_err("too many rows");
+        assert_eq!(
+            e.to_string(),
+            "book.xlsx, sheet \"Sheet1\": 101 rows exceeds the limit of 100 (max_rows); look for stray values far below or to the right of the data, split the register, or raise the limit by setting the environment variable G8AUDIT_MAX_ROWS"
+        );
+        let e = collect(small, vec![(0, 5, t("a"))]).expect_err("too many columns");
+        assert!(matches!(
+            e,
+            ReadError::LimitExceeded {
+                limit: LimitKind::Columns,
+                found: 6,
+                max: 5,
+                ..
+            }
+        ));
+        let e =
+            collect(small, (0..11).map(|r| (r, 0, t("a"))).collect()).expect_err("too many cells");
+        assert!(matches!(
+            e,
+            ReadError::LimitExceeded {
+                limit: LimitKind::Cells,
+                ..
+            }
+        ));
+        // Dense size: 3 rows, the last reaching column E: 3 + 1 + 1 + 5 = 10 is fine, 4 rows not.
+        assert!(collect(small, vec![(0, 0, t("a")), (2, 4, t("b"))]).is_ok());
+        let e = collect(small, vec![(0, 4, t("a")), (3, 4, t("b"))]).expect_err("dense too big");
+        assert!(matches!(
+            e,
+            ReadError::LimitExceeded {
+                limit: LimitKind::Cells,
+                found: 14,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn range_positions_are_made_absolute() {
+        // A Range whose used area starts at C5, as calamine returns for xls and ods.
+        let mut range = calamine::Range::new((4, 2), (6, 4));
+        range.set_value((4, 2), Data::String("User ID".into()));
+        range.set_value((6, 4), Data::Float(3.0));
+        let mut budget = CellBudget::new(Limits::default());
+        let mut c = Collector::new("book.xls", "Users", &mut budget);
+        push_range(&range, false, &mut c).expect("pushed");
+        let rows = c.finish().expect("rows");
+        assert_eq!(rows.len(), 7);
+        assert_eq!(rows[4][2], t("User ID"));
+        assert_eq!(rows[6][4], RawValue::Number(3.0));
+        assert!(rows[5].is_empty());
+    }
+
+    #[test]
+    fn durations_and_iso_strings() {
+        assert_eq!(iso_duration(10.632_060_185_185_2), "PT255H10M10S");
+        assert_eq!(
+            from_iso("2021-01-01T10:10:10"),
+            RawValue::Date(
+                NaiveDate::from_ymd_opt(2021, 1, 1)
+                    .and_then(|d| d.and_hms_opt(10, 10, 10))
+                    .expect("valid")
+            )
+        );
+        assert_eq!(from_iso("10:10:10"), t("10:10:10"));
+    }
+}
