@@ -82,7 +82,7 @@ fn read(args: &ReadArgs, today: chrono::NaiveDate) -> Result<ReadOutcome, RunErr
         },
         today,
         mapping,
-        limits: Limits::default(),
+        limits: Limits::from_env()?,
     };
     Ok(register::read_register(&args.inputs, &opts)?)
 }

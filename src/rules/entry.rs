@@ -100,27 +100,42 @@ pub fn decide_entry(rows: &[&Row<'_>], renamed_on: NaiveDate) -> Entry {
     };
     // SPEC §6.17: only completed Entry Fulls, or those with a status, decide; the latest by
     // completion, else status date, else booking; ties by row order (the later row wins).
-    let deciding = entry_fulls
+    let mut deciding: Vec<&Row<'_>> = entry_fulls
         .iter()
+        .copied()
         .filter(|r| r.is_completed() || matches!(r.status, StatusAtA::Set(_)))
-        .max_by_key(|r| (deciding_key(r), r.index()));
-    let Some(row) = deciding else {
+        .collect();
+    deciding.sort_by_key(|r| (deciding_key(r), r.index()));
+    let Some(row) = deciding.last().copied() else {
         return Entry::BookedOnly { row: first.index() };
     };
     let status = match row.status {
-        StatusAtA::SetAside => {
+        // SPEC §2.6: a blank status on the only deciding Entry Full is approved on completion.
+        StatusAtA::Blank if deciding.len() == 1 => None,
+        // SPEC §6.18: otherwise a blank status, or one set after A, is awaiting the Panel —
+        // except that `deferred` stays deferred until a new status is recorded.
+        StatusAtA::Blank | StatusAtA::SetAside => {
+            let earlier = deciding[..deciding.len() - 1]
+                .iter()
+                .rev()
+                .find_map(|r| match r.status {
+                    StatusAtA::Set(s) => Some((r, s)),
+                    _ => None,
+                });
+            if let Some((r, recorded)) = earlier {
+                let set_on = r.source.status_set_on.get().or(r.source.completed_on.get());
+                if let (Status::Deferred, note) = read_status(recorded, set_on, renamed_on) {
+                    return Entry::Deferred {
+                        row: r.index(),
+                        note,
+                    };
+                }
+            }
             return Entry::AwaitingPanel {
                 row: row.index(),
-                status_set_aside: true,
+                status_set_aside: row.status == StatusAtA::SetAside,
             };
         }
-        StatusAtA::Blank if entry_fulls.len() > 1 => {
-            return Entry::AwaitingPanel {
-                row: row.index(),
-                status_set_aside: false,
-            };
-        }
-        StatusAtA::Blank => None,
         StatusAtA::Set(s) => Some(s),
     };
     let (status, note, approved_on) = match status {

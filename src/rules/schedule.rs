@@ -155,7 +155,76 @@ struct Builder<'c, 'a> {
     missing: Vec<(NaiveDate, Vec<usize>)>,
 }
 
+/// The category and the figures that decided it, for the explanation.
+fn category_text(ctx: &Context<'_>, det: &Determination, regime: Regime) -> String {
+    let mut x = String::new();
+    match det.category {
+        Some(c) => {
+            let clause = match det.limbs.len() {
+                0 => c.clause().to_string(),
+                _ => det.limbs.join(", "),
+            };
+            let _ = write!(x, "{c} ({clause}");
+            if regime.is_srp() {
+                let _ = write!(x, ", via G8.63");
+            }
+            let _ = write!(x, "): {}", det.figures);
+            if let Some(at) = det.counts_as_of {
+                let _ = write!(x, " at {at}");
+            }
+            if det.version != "SECMP0059" {
+                let _ = write!(x, " [rules {} at {}]", det.version, det.t);
+            }
+        }
+        None => {
+            let _ = write!(
+                x,
+                "category undetermined: premise counts missing at {} for {}",
+                det.t,
+                det.missing
+                    .iter()
+                    .map(|&j| ctx.view.users[j].user.user_id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
+    x
+}
+
 impl<'c, 'a> Builder<'c, 'a> {
+    /// Copies a determination's category and figures into the schedule.
+    fn apply(&self, s: &mut Schedule, det: &Determination) {
+        s.category = det.category;
+        s.limbs = det.limbs.clone();
+        s.rules_version = Some(det.version.clone());
+        s.domestic = det.domestic;
+        s.non_domestic = det.non_domestic;
+        s.counts_as_of = det.counts_as_of;
+        s.figures = Some(det.figures.clone()).filter(|f| !f.is_empty());
+    }
+
+    /// SPEC §6.12: NEAR_THRESHOLD for a small category with a deciding figure within the window.
+    fn near_threshold(&mut self, det: &Determination) {
+        let Some(c) = det.category.filter(|c| c.is_small()) else {
+            return;
+        };
+        if det.near.is_empty() {
+            return;
+        }
+        let uv = &self.ctx.view.users[self.i];
+        let cell = uv.snapshots.last().map(|s| s.cell.clone()).unwrap_or_else(|| uv.user.cell.clone());
+        self.sink.push(
+            Found::new(
+                FindingCode::NearThreshold,
+                Some(self.regime),
+                format!("{c} near the threshold at {}: {}", det.t, det.near.join("; ")),
+            )
+            .category(Some(c))
+            .at(Some(cell), None),
+        );
+    }
+
     fn determine(&mut self, t: NaiveDate, purpose: &str) -> Determination {
         let det = determine(
             &self.ctx.view,
@@ -301,6 +370,17 @@ pub fn build_schedule<'a>(
         s.next_type = next;
         s.explanation = why;
     };
+    let entry_incomplete = |mut b: Builder<'_, 'a>,
+                            mut s: Schedule,
+                            sink: &mut Sink<'a>,
+                            out: &mut UserAudit,
+                            missing: &mut Vec<(NaiveDate, Vec<usize>)>| {
+        // G8.49: the category is ascertained for annual assessments; the Entry Full of G8.33
+        // has none, so an entry-incomplete schedule has no category (docs/decisions.md).
+        let _ = &mut b;
+        let _ = &mut s;
+        finish(b, s, sink, out, missing)
+    };
     let entry_row = match &entry {
         Entry::Complete { row, .. } => Some(*row),
         _ => None,
@@ -322,7 +402,7 @@ pub fn build_schedule<'a>(
                     .into(),
             );
             s.scheduled_for = entry_booking(&rows);
-            return finish(b, s, sink, out, missing);
+            return entry_incomplete(b, s, sink, out, missing);
         }
         Entry::BookedOnly { row } => {
             s.scheduled_for = entry_booking(&rows);
@@ -336,7 +416,7 @@ pub fn build_schedule<'a>(
                     row_by_index(*row).map(|r| r.source.cell.to_string()).unwrap_or_default()
                 ),
             );
-            return finish(b, s, sink, out, missing);
+            return entry_incomplete(b, s, sink, out, missing);
         }
         Entry::AwaitingPanel {
             row,
@@ -355,7 +435,7 @@ pub fn build_schedule<'a>(
                     row_by_index(*row).map(|r| r.source.cell.to_string()).unwrap_or_default()
                 ),
             );
-            return finish(b, s, sink, out, missing);
+            return entry_incomplete(b, s, sink, out, missing);
         }
         Entry::Deferred { row, note } => {
             b.sink.push(
@@ -378,7 +458,7 @@ pub fn build_schedule<'a>(
                     note.as_ref().map(|n| format!("; {n}")).unwrap_or_default()
                 ),
             );
-            return finish(b, s, sink, out, missing);
+            return entry_incomplete(b, s, sink, out, missing);
         }
         Entry::Rejected { row, note } => {
             b.sink.push(
@@ -406,7 +486,7 @@ pub fn build_schedule<'a>(
                     note.as_ref().map(|n| format!("; {n}")).unwrap_or_default()
                 ),
             );
-            return finish(b, s, sink, out, missing);
+            return entry_incomplete(b, s, sink, out, missing);
         }
         Entry::Complete {
             anchor,
@@ -525,13 +605,7 @@ pub fn build_schedule<'a>(
         None => anchor.map(|a| due_after(rules, a)),
         Some(last) => last.completion.map(|c| due_after(rules, c)),
     };
-    s.category = det.category;
-    s.limbs = det.limbs.clone();
-    s.rules_version = Some(det.version.clone());
-    s.domestic = det.domestic;
-    s.non_domestic = det.non_domestic;
-    s.counts_as_of = det.counts_as_of;
-    s.figures = Some(det.figures.clone()).filter(|f| !f.is_empty());
+    b.apply(&mut s, &det);
     s.next_type = next.map(|n| n.0);
     s.due = due;
     s.days_left = due.map(|d| days_between(as_of, d));
@@ -653,56 +727,10 @@ pub fn build_schedule<'a>(
             .at(snapshot_cell(ctx, i).or(Some(uv.user.cell.clone())), None),
         );
     }
-    if let Some(c) = det.category
-        && c.is_small()
-        && !det.near.is_empty()
-    {
-        b.sink.push(
-            Found::new(
-                FindingCode::NearThreshold,
-                Some(regime),
-                format!(
-                    "{c} near the threshold at {t_next}: {}",
-                    det.near.join("; ")
-                ),
-            )
-            .category(Some(c))
-            .at(snapshot_cell(ctx, i).or(Some(uv.user.cell.clone())), None),
-        );
-    }
+    b.near_threshold(&det);
 
     // The explanation a person can follow.
-    let mut x = String::new();
-    match det.category {
-        Some(c) => {
-            let clause = match det.limbs.len() {
-                0 => c.clause().to_string(),
-                _ => det.limbs.join(", "),
-            };
-            let _ = write!(x, "{c} ({clause}");
-            if regime.is_srp() {
-                let _ = write!(x, ", via G8.63");
-            }
-            let _ = write!(x, "): {}", det.figures);
-            if let Some(at) = det.counts_as_of {
-                let _ = write!(x, " at {at}");
-            }
-            if det.version != "SECMP0059" {
-                let _ = write!(x, " [rules {} at {t_next}]", det.version);
-            }
-        }
-        None => {
-            let _ = write!(
-                x,
-                "category undetermined: premise counts missing at {t_next} for {}",
-                det.missing
-                    .iter()
-                    .map(|&j| ctx.view.users[j].user.user_id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-    }
+    let mut x = category_text(ctx, &det, regime);
     match done.last() {
         Some(last) => {
             let _ = write!(

@@ -3,8 +3,7 @@
 //!
 //! Everything the register dates after A had not happened yet at A and is set aside here, once,
 //! so that no later rule has to think about the audit date when it reads a completion, a
-//! submission, a snapshot or a status. Purposes are inferred first, from the register as written:
-//! a row's purpose is a property of the row, not of the day the audit looks from.
+//! submission, a snapshot or a status. Purposes are then inferred from the register at A.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -148,12 +147,14 @@ pub fn view_at(register: &Register, as_of: NaiveDate) -> View<'_> {
             set_aside.users += 1;
             continue;
         }
-        let purposes = infer_purposes(&rows);
-        let mut view_rows = Vec::with_capacity(rows.len());
-        for (a, (purpose, inferred)) in rows.iter().zip(purposes) {
-            if let Some(row) = row_at(a, purpose, inferred, as_of, &mut set_aside) {
-                view_rows.push(row);
-            }
+        let mut view_rows: Vec<Row<'_>> = rows
+            .iter()
+            .filter_map(|a| row_at(a, as_of, &mut set_aside))
+            .collect();
+        let dated: Vec<Dated> = view_rows.iter().map(Dated::of).collect();
+        for (row, (purpose, inferred)) in view_rows.iter_mut().zip(infer_purposes(&dated)) {
+            row.purpose = purpose;
+            row.purpose_inferred = inferred;
         }
         let mut snapshots: Vec<&Snapshot> = Vec::with_capacity(snaps.len());
         for s in snaps {
@@ -218,27 +219,51 @@ fn written_completion(a: &Assessment) -> Option<NaiveDate> {
     }
 }
 
-/// The date a row is placed at for purpose inference: its completion, else its booking.
-fn row_date(a: &Assessment) -> Option<NaiveDate> {
-    written_completion(a).or(a.scheduled_for.get())
+/// What purpose inference looks at in a row (at A).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dated {
+    pub kind: AssessmentType,
+    /// The purpose written in the register, if any.
+    pub written: Option<Purpose>,
+    /// An assurance status is recorded, whatever the day it was set (SPEC §6.18).
+    pub has_status: bool,
+    /// Completion at A, else the booking.
+    pub date: Option<NaiveDate>,
+    pub index: usize,
+}
+
+impl Dated {
+    fn of(row: &Row<'_>) -> Dated {
+        Dated {
+            kind: row.kind,
+            written: row.source.purpose,
+            has_status: row.source.assurance_status.value.is_some(),
+            date: row.completion.or(row.scheduled_for),
+            index: row.index(),
+        }
+    }
 }
 
 /// SPEC §1.3 and §6.21: the purpose of each of one User's rows, and whether it was inferred.
 /// A blank purpose is Entry for the User's earliest Full (by completion, else booking, over all
 /// its rows; ties by row order), for any row with an assurance status, and for a Follow-up dated
 /// strictly before the first Annual row (or when there is no dated Annual row); otherwise Annual.
-pub fn infer_purposes(rows: &[&Assessment]) -> Vec<(Purpose, bool)> {
+///
+/// Inference reads the register as it stood at A (rows left out do not take part; a completion
+/// after A is a booking), except that a status counts whatever its date: a status set after A
+/// leaves its row an Entry row, awaiting the Panel (SPEC §6.18).
+pub fn infer_purposes(rows: &[Dated]) -> Vec<(Purpose, bool)> {
     let earliest_full = rows
         .iter()
         .filter(|a| a.kind == AssessmentType::Full)
-        .min_by_key(|a| (row_date(a).is_none(), row_date(a), a.index))
+        .min_by_key(|a| (a.date.is_none(), a.date, a.index))
         .map(|a| a.index);
     let first_pass: Vec<Option<Purpose>> = rows
         .iter()
-        .map(|a| match a.purpose {
+        .map(|a| match a.written {
             Some(p) => Some(p),
             None if a.kind == AssessmentType::FollowUp => None,
-            None if a.assurance_status.value.is_some() => Some(Purpose::Entry),
+            None if a.has_status => Some(Purpose::Entry),
             None if Some(a.index) == earliest_full => Some(Purpose::Entry),
             None => Some(Purpose::Annual),
         })
@@ -247,14 +272,14 @@ pub fn infer_purposes(rows: &[&Assessment]) -> Vec<(Purpose, bool)> {
         .iter()
         .zip(&first_pass)
         .filter(|(a, p)| a.kind.is_annual_type() && **p == Some(Purpose::Annual))
-        .filter_map(|(a, _)| row_date(a))
+        .filter_map(|(a, _)| a.date)
         .min();
     rows.iter()
         .zip(first_pass)
         .map(|(a, p)| match p {
-            Some(p) => (p, a.purpose.is_none()),
+            Some(p) => (p, a.written.is_none()),
             None => {
-                let entry = match (row_date(a), first_annual) {
+                let entry = match (a.date, first_annual) {
                     (_, None) => true,
                     (Some(d), Some(first)) => d < first,
                     (None, Some(_)) => false,
@@ -268,8 +293,6 @@ pub fn infer_purposes(rows: &[&Assessment]) -> Vec<(Purpose, bool)> {
 
 fn row_at<'a>(
     a: &'a Assessment,
-    purpose: Purpose,
-    purpose_inferred: bool,
     as_of: NaiveDate,
     set_aside: &mut SetAside,
 ) -> Option<Row<'a>> {
@@ -321,8 +344,9 @@ fn row_at<'a>(
     Some(Row {
         source: a,
         kind: a.kind,
-        purpose,
-        purpose_inferred,
+        // Settled by `infer_purposes` once every row of the User is read at A.
+        purpose: a.purpose.unwrap_or(Purpose::Annual),
+        purpose_inferred: a.purpose.is_none(),
         completion,
         submitted_on,
         scheduled_for: a.scheduled_for.get(),
