@@ -4,7 +4,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::cli::{AuditArgs, Cli, Command, DateOrderArg, FailOn, ReadArgs, RulesArgs, ValidateArgs};
+use crate::cli::{
+    AuditArgs, Cli, Command, DateOrderArg, FailOn, ReadArgs, RulesArgs, ValidateArgs,
+};
 use crate::config::{self, ConfigError, LoadedRules};
 use crate::model::InputIssue;
 use crate::register::{self, DateOrder, Limits, Mapping, ReadOptions, ReadOutcome};
@@ -41,7 +43,11 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_UNUSABLE } else { EXIT_OK };
+            let code = if e.use_stderr() {
+                EXIT_UNUSABLE
+            } else {
+                EXIT_OK
+            };
             let _ = e.print();
             return code;
         }
@@ -101,7 +107,11 @@ fn print_issues(issues: &[InputIssue], inputs: &[crate::model::InputFile]) {
 
 /// Writes `text` to a path, or to stdout for `-`. The file is written beside its final name and
 /// renamed into place, so a reader never sees half a report.
-fn write_output(dest: &str, inputs: &[crate::model::InputFile], bytes: &[u8]) -> Result<(), RunError> {
+fn write_output(
+    dest: &str,
+    inputs: &[crate::model::InputFile],
+    bytes: &[u8],
+) -> Result<(), RunError> {
     let err = |source| RunError::Write {
         path: dest.to_string(),
         source,
@@ -151,7 +161,9 @@ fn audit(args: &AuditArgs) -> Result<i32, RunError> {
             return Err(ConfigError::BadThreads(n).into());
         }
         // A second build in one process (tests) keeps the first pool: harmless.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
     }
     let LoadedRules { rules, .. } = config::load_rules(args.read.rules.as_deref())?;
     let outcome = read(&args.read, today)?;

@@ -38,7 +38,10 @@ impl CellRef {
 
     /// The same row, another column.
     pub fn with_col(&self, col: u32) -> CellRef {
-        CellRef { col, ..self.clone() }
+        CellRef {
+            col,
+            ..self.clone()
+        }
     }
 }
 

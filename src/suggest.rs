@@ -30,7 +30,10 @@ mod tests {
     fn a_one_letter_typo_is_suggested() {
         assert_eq!(closest("U0l2", ["U011", "U012", "U013"]), Some("U012"));
         assert_eq!(closest("S2", ["S1"]), Some("S1"));
-        assert_eq!(closest("Gas Suplier", ["Gas Supplier", "Import Supplier"]), Some("Gas Supplier"));
+        assert_eq!(
+            closest("Gas Suplier", ["Gas Supplier", "Import Supplier"]),
+            Some("Gas Supplier")
+        );
     }
 
     #[test]

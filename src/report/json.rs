@@ -164,7 +164,11 @@ pub fn summary(audit: &Audit, issues: usize) -> Summary {
 }
 
 /// Builds the report.
-pub fn report<'a>(audit: &'a Audit, inputs: &'a [InputFile], issues: &'a [InputIssue]) -> Report<'a> {
+pub fn report<'a>(
+    audit: &'a Audit,
+    inputs: &'a [InputFile],
+    issues: &'a [InputIssue],
+) -> Report<'a> {
     Report {
         tool: Tool {
             name: "g8audit",
@@ -194,7 +198,8 @@ pub fn report<'a>(audit: &'a Audit, inputs: &'a [InputFile], issues: &'a [InputI
 /// The report as pretty-printed JSON, ending in a newline.
 pub fn to_string(report: &Report<'_>) -> String {
     // Serializing these plain structs cannot fail (no maps with non-string keys, no I/O).
-    let mut s = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

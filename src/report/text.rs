@@ -26,7 +26,10 @@ pub fn summary(audit: &Audit, input_issues: usize, max_breaches: usize) -> Strin
         .collect();
     let _ = writeln!(s, "  findings: {}", severities.join(", "));
     if input_issues > 0 {
-        let _ = writeln!(s, "  input issues: {input_issues} (values refused and read as blank)");
+        let _ = writeln!(
+            s,
+            "  input issues: {input_issues} (values refused and read as blank)"
+        );
     }
     if report.set_aside.total() > 0 {
         let _ = writeln!(

@@ -65,30 +65,52 @@ mod tests {
     #[test]
     fn g8_42_supplier_small_full_verification_self() {
         assert_eq!(next(Category::SupplierSmall, now(), &[Full]), Verification);
-        assert_eq!(next(Category::SupplierSmall, now(), &[Full, Verification]), Self_);
-        assert_eq!(next(Category::SupplierSmall, now(), &[Full, Verification, Self_]), Full);
+        assert_eq!(
+            next(Category::SupplierSmall, now(), &[Full, Verification]),
+            Self_
+        );
+        assert_eq!(
+            next(Category::SupplierSmall, now(), &[Full, Verification, Self_]),
+            Full
+        );
     }
 
     #[test]
     fn g8_45_network_small_full_verification_self() {
         assert_eq!(next(Category::NetworkSmall, now(), &[Full]), Verification);
-        assert_eq!(next(Category::NetworkSmall, now(), &[Full, Verification]), Self_);
-        assert_eq!(next(Category::NetworkSmall, now(), &[Full, Verification, Self_]), Full);
+        assert_eq!(
+            next(Category::NetworkSmall, now(), &[Full, Verification]),
+            Self_
+        );
+        assert_eq!(
+            next(Category::NetworkSmall, now(), &[Full, Verification, Self_]),
+            Full
+        );
     }
 
     #[test]
     fn g8_47_other_full_verification_self() {
         assert_eq!(next(Category::Other, now(), &[Full]), Verification);
         assert_eq!(next(Category::Other, now(), &[Full, Verification]), Self_);
-        assert_eq!(next(Category::Other, now(), &[Full, Verification, Self_]), Full);
+        assert_eq!(
+            next(Category::Other, now(), &[Full, Verification, Self_]),
+            Full
+        );
     }
 
     #[test]
     fn g8_44_network_large_verification_once_then_full() {
         assert_eq!(next(Category::NetworkLarge, now(), &[Full]), Verification);
-        assert_eq!(next(Category::NetworkLarge, now(), &[Full, Verification]), Verification);
         assert_eq!(
-            next(Category::NetworkLarge, now(), &[Full, Verification, Verification]),
+            next(Category::NetworkLarge, now(), &[Full, Verification]),
+            Verification
+        );
+        assert_eq!(
+            next(
+                Category::NetworkLarge,
+                now(),
+                &[Full, Verification, Verification]
+            ),
             Full
         );
         assert_eq!(
@@ -139,7 +161,10 @@ mod tests {
 
     #[test]
     fn last_run_counts_the_trailing_run() {
-        assert_eq!(last_run(&[Full, Verification, Verification]), Some((Verification, 2)));
+        assert_eq!(
+            last_run(&[Full, Verification, Verification]),
+            Some((Verification, 2))
+        );
         assert_eq!(last_run(&[Full]), Some((Full, 1)));
         assert_eq!(last_run(&[]), None);
     }

@@ -115,13 +115,14 @@ pub fn decide_entry(rows: &[&Row<'_>], renamed_on: NaiveDate) -> Entry {
         // SPEC §6.18: otherwise a blank status, or one set after A, is awaiting the Panel —
         // except that `deferred` stays deferred until a new status is recorded.
         StatusAtA::Blank | StatusAtA::SetAside => {
-            let earlier = deciding[..deciding.len() - 1]
-                .iter()
-                .rev()
-                .find_map(|r| match r.status {
-                    StatusAtA::Set(s) => Some((r, s)),
-                    _ => None,
-                });
+            let earlier =
+                deciding[..deciding.len() - 1]
+                    .iter()
+                    .rev()
+                    .find_map(|r| match r.status {
+                        StatusAtA::Set(s) => Some((r, s)),
+                        _ => None,
+                    });
             if let Some((r, recorded)) = earlier {
                 let set_on = r.source.status_set_on.get().or(r.source.completed_on.get());
                 if let (Status::Deferred, note) = read_status(recorded, set_on, renamed_on) {
@@ -145,7 +146,11 @@ pub fn decide_entry(rows: &[&Row<'_>], renamed_on: NaiveDate) -> Entry {
             row.completion,
         ),
         Some(recorded) => {
-            let set_on = row.source.status_set_on.get().or(row.source.completed_on.get());
+            let set_on = row
+                .source
+                .status_set_on
+                .get()
+                .or(row.source.completed_on.get());
             let (status, note) = read_status(recorded, set_on, renamed_on);
             (status, note, row.status_set_on.or(row.completion))
         }

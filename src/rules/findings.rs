@@ -183,7 +183,11 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for code in FindingCode::ALL {
             assert!(seen.insert(code.as_str()), "{code} twice");
-            assert!(code.as_str().chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+            assert!(
+                code.as_str()
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_')
+            );
         }
         assert_eq!(FindingCode::ALL.len(), 25);
     }

@@ -126,14 +126,22 @@ pub fn audit(register: &Register, rules: &RuleSet, params: &AuditParams) -> Audi
     }
     schedules.sort_by(|a, b| (&a.user_id, a.regime).cmp(&(&b.user_id, b.regime)));
     findings.sort_by(|a, b| {
-        (&a.user_id, a.regime, a.code.as_str(), a.due, &a.source, &a.message).cmp(&(
-            &b.user_id,
-            b.regime,
-            b.code.as_str(),
-            b.due,
-            &b.source,
-            &b.message,
-        ))
+        (
+            &a.user_id,
+            a.regime,
+            a.code.as_str(),
+            a.due,
+            &a.source,
+            &a.message,
+        )
+            .cmp(&(
+                &b.user_id,
+                b.regime,
+                b.code.as_str(),
+                b.due,
+                &b.source,
+                &b.message,
+            ))
     });
     row_notes.sort_by_key(|n| (n.assessment, n.regime));
     let mut versions_applied = BTreeMap::new();
@@ -191,14 +199,6 @@ fn audit_user(ctx: &Context<'_>, i: usize) -> UserAudit {
             for s in &mut out.schedules {
                 s.status = Status::Left;
                 s.explanation = format!("left on {left}; {}", s.explanation);
-            }
-            // The clock of an obligation stops when the User leaves.
-            for f in &mut sink.findings {
-                if let (Some(due), Some(days)) = (f.due, f.days.as_mut())
-                    && f.code.as_str().ends_with("OVERDUE")
-                {
-                    *days = dates::days_between(due, left).min(*days);
-                }
             }
         }
     }

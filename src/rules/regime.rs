@@ -170,8 +170,14 @@ mod tests {
 
     #[test]
     fn g1_5_import_supplier_is_a_supplier_party() {
-        assert_eq!(regimes(&[ImportSupplier], Served::default()), [Regime::Supplier]);
-        assert_eq!(regimes(&[GasSupplier], Served::default()), [Regime::Supplier]);
+        assert_eq!(
+            regimes(&[ImportSupplier], Served::default()),
+            [Regime::Supplier]
+        );
+        assert_eq!(
+            regimes(&[GasSupplier], Served::default()),
+            [Regime::Supplier]
+        );
     }
 
     #[test]
@@ -184,23 +190,38 @@ mod tests {
 
     #[test]
     fn g8_44_gas_transporter_is_a_network_party() {
-        assert_eq!(regimes(&[GasTransporter], Served::default()), [Regime::Network]);
+        assert_eq!(
+            regimes(&[GasTransporter], Served::default()),
+            [Regime::Network]
+        );
     }
 
     #[test]
     fn g1_7_export_supplier_and_rsa_only_are_not_subject() {
-        assert!(regimes(&[ExportSupplier, RegisteredSupplierAgent], Served::default()).is_empty());
+        assert!(
+            regimes(
+                &[ExportSupplier, RegisteredSupplierAgent],
+                Served::default()
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn g8_47_other_user_and_rdp_are_other() {
         assert_eq!(regimes(&[OtherUser], Served::default()), [Regime::Other]);
-        assert_eq!(regimes(&[RegistrationDataProvider], Served::default()), [Regime::Other]);
+        assert_eq!(
+            regimes(&[RegistrationDataProvider], Served::default()),
+            [Regime::Other]
+        );
     }
 
     #[test]
     fn g8_47_supplier_with_other_user_role_is_supplier_only() {
-        assert_eq!(regimes(&[ImportSupplier, OtherUser], Served::default()), [Regime::Supplier]);
+        assert_eq!(
+            regimes(&[ImportSupplier, OtherUser], Served::default()),
+            [Regime::Supplier]
+        );
     }
 
     #[test]
@@ -224,12 +245,18 @@ mod tests {
             any: true,
             ..Served::default()
         };
-        assert_eq!(regimes(&[SharedResourceProvider], served), [Regime::SrpSupplier]);
+        assert_eq!(
+            regimes(&[SharedResourceProvider], served),
+            [Regime::SrpSupplier]
+        );
     }
 
     #[test]
     fn g10_4_srp_named_by_nobody_is_srp_other() {
-        assert_eq!(regimes(&[SharedResourceProvider], Served::default()), [Regime::SrpOther]);
+        assert_eq!(
+            regimes(&[SharedResourceProvider], Served::default()),
+            [Regime::SrpOther]
+        );
     }
 
     #[test]

@@ -46,7 +46,8 @@ pub fn user_findings(
     }
 
     // PREMISES_STALE: for Supplier and Network Parties, whose own counts are needed.
-    let counts_needed = links.regimes.contains(&Regime::Supplier) || links.regimes.contains(&Regime::Network);
+    let counts_needed =
+        links.regimes.contains(&Regime::Supplier) || links.regimes.contains(&Regime::Network);
     if counts_needed && let Some(latest) = uv.snapshots.last() {
         let age = days_between(latest.as_of, as_of);
         if age > ctx.params.stale_days {

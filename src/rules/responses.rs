@@ -44,13 +44,19 @@ pub fn response_and_remedial(row: &Row<'_>, regime: Regime, as_of: NaiveDate, si
         let (code, message) = if open {
             (
                 FindingCode::ResponseOverdue,
-                format!("User Security Assessment Response for the {what} was due {due} and has not been submitted ({days} days late)"),
+                format!(
+                    "User Security Assessment Response for the {what} was due {due} and has not been submitted ({days} days late)"
+                ),
             )
         } else {
             (
                 FindingCode::ResponseLate,
-                format!("User Security Assessment Response for the {what} was due {due} and submitted {} ({days} days late)",
-                    row.response_submitted_on.map(|d| d.to_string()).unwrap_or_default()),
+                format!(
+                    "User Security Assessment Response for the {what} was due {due} and submitted {} ({days} days late)",
+                    row.response_submitted_on
+                        .map(|d| d.to_string())
+                        .unwrap_or_default()
+                ),
             )
         };
         sink.push(
@@ -68,13 +74,19 @@ pub fn response_and_remedial(row: &Row<'_>, regime: Regime, as_of: NaiveDate, si
         let (code, message) = if open {
             (
                 FindingCode::RemedialOverdue,
-                format!("remedial steps after the {what} were due by {due} and are not completed ({days} days late)"),
+                format!(
+                    "remedial steps after the {what} were due by {due} and are not completed ({days} days late)"
+                ),
             )
         } else {
             (
                 FindingCode::RemedialLate,
-                format!("remedial steps after the {what} were due by {due} and completed {} ({days} days late)",
-                    row.remedial_completed_on.map(|d| d.to_string()).unwrap_or_default()),
+                format!(
+                    "remedial steps after the {what} were due by {due} and completed {} ({days} days late)",
+                    row.remedial_completed_on
+                        .map(|d| d.to_string())
+                        .unwrap_or_default()
+                ),
             )
         };
         sink.push(
@@ -121,7 +133,9 @@ pub fn follow_up(
     let (code, message, source) = if open {
         (
             FindingCode::FollowUpOverdue,
-            format!("a Follow-up Security Assessment after the {what} was required by {due} and none is completed ({days} days late)"),
+            format!(
+                "a Follow-up Security Assessment after the {what} was required by {due} and none is completed ({days} days late)"
+            ),
             a.follow_up_due_on.cell.clone(),
         )
     } else {

@@ -242,7 +242,10 @@ mod tests {
     fn an_unknown_cycle_is_a_clear_error() {
         let text = DEFAULT_RULES_TOML.replace("other = \"full-self-self\"", "other = \"nope\"");
         let err = RuleSet::from_toml_str(&text).unwrap_err().to_string();
-        assert!(err.contains("cycle \"nope\", which is not defined"), "{err}");
+        assert!(
+            err.contains("cycle \"nope\", which is not defined"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -213,12 +213,20 @@ impl<'c, 'a> Builder<'c, 'a> {
             return;
         }
         let uv = &self.ctx.view.users[self.i];
-        let cell = uv.snapshots.last().map(|s| s.cell.clone()).unwrap_or_else(|| uv.user.cell.clone());
+        let cell = uv
+            .snapshots
+            .last()
+            .map(|s| s.cell.clone())
+            .unwrap_or_else(|| uv.user.cell.clone());
         self.sink.push(
             Found::new(
                 FindingCode::NearThreshold,
                 Some(self.regime),
-                format!("{c} near the threshold at {}: {}", det.t, det.near.join("; ")),
+                format!(
+                    "{c} near the threshold at {}: {}",
+                    det.t,
+                    det.near.join("; ")
+                ),
             )
             .category(Some(c))
             .at(Some(cell), None),
@@ -365,21 +373,12 @@ pub fn build_schedule<'a>(
             .filter_map(|r| r.scheduled_for)
             .min()
     };
+    // SPEC §6.4. G8.49 determines a category for annual assessments only: the Entry Full of
+    // G8.33 has none, so an entry-incomplete schedule has no category.
     let incomplete = |s: &mut Schedule, next: Option<AssessmentType>, why: String| {
         s.status = Status::EntryIncomplete;
         s.next_type = next;
         s.explanation = why;
-    };
-    let entry_incomplete = |mut b: Builder<'_, 'a>,
-                            mut s: Schedule,
-                            sink: &mut Sink<'a>,
-                            out: &mut UserAudit,
-                            missing: &mut Vec<(NaiveDate, Vec<usize>)>| {
-        // G8.49: the category is ascertained for annual assessments; the Entry Full of G8.33
-        // has none, so an entry-incomplete schedule has no category (docs/decisions.md).
-        let _ = &mut b;
-        let _ = &mut s;
-        finish(b, s, sink, out, missing)
     };
     let entry_row = match &entry {
         Entry::Complete { row, .. } => Some(*row),
@@ -402,7 +401,7 @@ pub fn build_schedule<'a>(
                     .into(),
             );
             s.scheduled_for = entry_booking(&rows);
-            return entry_incomplete(b, s, sink, out, missing);
+            return finish(b, s, sink, out, missing);
         }
         Entry::BookedOnly { row } => {
             s.scheduled_for = entry_booking(&rows);
@@ -413,10 +412,12 @@ pub fn build_schedule<'a>(
                 format!(
                     "entry incomplete (G8.33): Entry Full booked for {} ({}), not yet done; next: Full",
                     fmt_date(booked),
-                    row_by_index(*row).map(|r| r.source.cell.to_string()).unwrap_or_default()
+                    row_by_index(*row)
+                        .map(|r| r.source.cell.to_string())
+                        .unwrap_or_default()
                 ),
             );
-            return entry_incomplete(b, s, sink, out, missing);
+            return finish(b, s, sink, out, missing);
         }
         Entry::AwaitingPanel {
             row,
@@ -432,10 +433,12 @@ pub fn build_schedule<'a>(
                 None,
                 format!(
                     "entry incomplete (G8.35): Entry Full {} done, awaiting the Panel ({why})",
-                    row_by_index(*row).map(|r| r.source.cell.to_string()).unwrap_or_default()
+                    row_by_index(*row)
+                        .map(|r| r.source.cell.to_string())
+                        .unwrap_or_default()
                 ),
             );
-            return entry_incomplete(b, s, sink, out, missing);
+            return finish(b, s, sink, out, missing);
         }
         Entry::Deferred { row, note } => {
             b.sink.push(
@@ -458,7 +461,7 @@ pub fn build_schedule<'a>(
                     note.as_ref().map(|n| format!("; {n}")).unwrap_or_default()
                 ),
             );
-            return entry_incomplete(b, s, sink, out, missing);
+            return finish(b, s, sink, out, missing);
         }
         Entry::Rejected { row, note } => {
             b.sink.push(
@@ -486,7 +489,7 @@ pub fn build_schedule<'a>(
                     note.as_ref().map(|n| format!("; {n}")).unwrap_or_default()
                 ),
             );
-            return entry_incomplete(b, s, sink, out, missing);
+            return finish(b, s, sink, out, missing);
         }
         Entry::Complete {
             anchor,
@@ -631,7 +634,9 @@ pub fn build_schedule<'a>(
         },
     };
 
-    let next_text = s.next_type.map_or("type undetermined".to_string(), |t| t.to_string());
+    let next_text = s
+        .next_type
+        .map_or("type undetermined".to_string(), |t| t.to_string());
     let source_of_due = done
         .last()
         .map(|r| completed_cell(r))
@@ -651,7 +656,9 @@ pub fn build_schedule<'a>(
                 Found::new(
                     FindingCode::Overdue,
                     Some(regime),
-                    format!("{next_text} was due {d} and is not completed ({days} days late){booked}"),
+                    format!(
+                        "{next_text} was due {d} and is not completed ({days} days late){booked}"
+                    ),
                 )
                 .category(det.category)
                 .due(Some(d), Some(days))
@@ -671,7 +678,10 @@ pub fn build_schedule<'a>(
                 Found::new(
                     FindingCode::ScheduledLate,
                     Some(regime),
-                    format!("{} booked for {when} ({}) but due {d} ({late} days after the due date)", r.kind, r.source.cell),
+                    format!(
+                        "{} booked for {when} ({}) but due {d} ({late} days after the due date)",
+                        r.kind, r.source.cell
+                    ),
                 )
                 .category(det.category)
                 .due(Some(d), Some(late))
@@ -755,12 +765,7 @@ pub fn build_schedule<'a>(
         );
     }
     if let Some(r) = booking {
-        let _ = write!(
-            x,
-            "; booked: {} for {}",
-            r.kind,
-            fmt_date(r.scheduled_for)
-        );
+        let _ = write!(x, "; booked: {} for {}", r.kind, fmt_date(r.scheduled_for));
         if let Some((req, _)) = next
             && r.kind != req
             && !less_thorough(r.kind, req)

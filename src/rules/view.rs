@@ -141,8 +141,12 @@ pub fn view_at(register: &Register, as_of: NaiveDate) -> View<'_> {
     let mut users = Vec::with_capacity(register.users.len());
     let mut by_id = HashMap::with_capacity(register.users.len());
     for user in &register.users {
-        let rows = rows_by_user.remove(user.user_id.as_str()).unwrap_or_default();
-        let snaps = snaps_by_user.remove(user.user_id.as_str()).unwrap_or_default();
+        let rows = rows_by_user
+            .remove(user.user_id.as_str())
+            .unwrap_or_default();
+        let snaps = snaps_by_user
+            .remove(user.user_id.as_str())
+            .unwrap_or_default();
         if !joined_by(&rows, &snaps, as_of) {
             set_aside.users += 1;
             continue;
@@ -191,16 +195,19 @@ pub fn view_at(register: &Register, as_of: NaiveDate) -> View<'_> {
 /// SPEC §2.9: a User with nothing dated on or before A (no snapshot, booking, completion or
 /// status), but something dated after it, had not yet joined.
 fn joined_by(rows: &[&Assessment], snaps: &[&Snapshot], as_of: NaiveDate) -> bool {
-    let mut dates = snaps.iter().map(|s| s.as_of).chain(rows.iter().flat_map(|a| {
-        [
-            a.scheduled_for.get(),
-            a.completed_on.get(),
-            a.submitted_on.get(),
-            a.status_set_on.get(),
-        ]
-        .into_iter()
-        .flatten()
-    }));
+    let mut dates = snaps
+        .iter()
+        .map(|s| s.as_of)
+        .chain(rows.iter().flat_map(|a| {
+            [
+                a.scheduled_for.get(),
+                a.completed_on.get(),
+                a.submitted_on.get(),
+                a.status_set_on.get(),
+            ]
+            .into_iter()
+            .flatten()
+        }));
     let mut any = false;
     for d in &mut dates {
         if d <= as_of {
@@ -284,18 +291,18 @@ pub fn infer_purposes(rows: &[Dated]) -> Vec<(Purpose, bool)> {
                     (Some(d), Some(first)) => d < first,
                     (None, Some(_)) => false,
                 };
-                let p = if entry { Purpose::Entry } else { Purpose::Annual };
+                let p = if entry {
+                    Purpose::Entry
+                } else {
+                    Purpose::Annual
+                };
                 (p, true)
             }
         })
         .collect()
 }
 
-fn row_at<'a>(
-    a: &'a Assessment,
-    as_of: NaiveDate,
-    set_aside: &mut SetAside,
-) -> Option<Row<'a>> {
+fn row_at<'a>(a: &'a Assessment, as_of: NaiveDate, set_aside: &mut SetAside) -> Option<Row<'a>> {
     let mut submitted_on = a.submitted_on.get();
     if submitted_on.is_some_and(|d| d > as_of) {
         submitted_on = None;

@@ -21,7 +21,10 @@ fn spec_2_9_a_completion_after_the_audit_date_is_a_booking() {
     );
     let a = r.audit("2021-02-01");
     let s = sched(&a, "O1", Some(Regime::Other));
-    assert_eq!((s.status, s.scheduled_for), (Status::Scheduled, Some(d("2021-02-20"))));
+    assert_eq!(
+        (s.status, s.scheduled_for),
+        (Status::Scheduled, Some(d("2021-02-20")))
+    );
     assert_eq!(s.last_type, Some(Full));
     assert_eq!(a.set_aside.completions_to_bookings, 1);
 }
@@ -56,7 +59,10 @@ fn spec_2_9_only_the_earliest_of_several_late_completions_counts_as_a_booking() 
     }
     let a = r.audit("2021-02-01");
     assert!(!has(&a, "O1", FindingCode::MultiplePending));
-    assert_eq!(sched(&a, "O1", Some(Regime::Other)).scheduled_for, Some(d("2021-02-20")));
+    assert_eq!(
+        sched(&a, "O1", Some(Regime::Other)).scheduled_for,
+        Some(d("2021-02-20"))
+    );
 }
 
 #[test]
@@ -69,7 +75,10 @@ fn spec_2_9_snapshots_after_the_audit_date_are_set_aside() {
     r.booked("U1", Verification, "2021-03-01");
     let a = r.audit("2021-02-01");
     let s = sched(&a, "U1", Some(Regime::Supplier));
-    assert_eq!((s.domestic, s.next_type), (Some(100_000), Some(Verification)));
+    assert_eq!(
+        (s.domestic, s.next_type),
+        (Some(100_000), Some(Verification))
+    );
     assert_eq!(a.set_aside.snapshots, 1);
 }
 

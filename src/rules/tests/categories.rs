@@ -24,12 +24,18 @@ fn category(r: &Reg) -> Option<Category> {
 fn g8_41_a_domestic_over_250_000_is_large() {
     let r = supplier(250_001, 0);
     assert_eq!(category(&r), Some(Category::SupplierLarge));
-    assert_eq!(sched(&r.audit(A), "U1", Some(Regime::Supplier)).limbs, ["G8.41(a)", "G8.41(c)"]);
+    assert_eq!(
+        sched(&r.audit(A), "U1", Some(Regime::Supplier)).limbs,
+        ["G8.41(a)", "G8.41(c)"]
+    );
 }
 
 #[test]
 fn g8_41_a_exactly_250_000_is_not_large() {
-    assert_eq!(category(&supplier(250_000, 0)), Some(Category::SupplierSmall));
+    assert_eq!(
+        category(&supplier(250_000, 0)),
+        Some(Category::SupplierSmall)
+    );
 }
 
 #[test]
@@ -44,7 +50,10 @@ fn g8_41_b_50_001_non_domestic_is_large() {
 
 #[test]
 fn g8_41_b_exactly_50_000_non_domestic_is_not_large() {
-    assert_eq!(category(&supplier(0, 50_000)), Some(Category::SupplierSmall));
+    assert_eq!(
+        category(&supplier(0, 50_000)),
+        Some(Category::SupplierSmall)
+    );
 }
 
 #[test]
@@ -64,7 +73,10 @@ fn g8_41_c_5n_plus_d_over_250_000_is_large() {
 
 #[test]
 fn g8_41_c_5n_plus_d_exactly_250_000_is_not_large() {
-    assert_eq!(category(&supplier(50_000, 40_000)), Some(Category::SupplierSmall));
+    assert_eq!(
+        category(&supplier(50_000, 40_000)),
+        Some(Category::SupplierSmall)
+    );
 }
 
 #[test]
@@ -73,7 +85,11 @@ fn g8_42_small_supplier_explanation_shows_the_figures() {
     let a = r.audit(A);
     let s = sched(&a, "U1", Some(Regime::Supplier));
     assert_eq!(s.category, Some(Category::SupplierSmall));
-    assert!(s.explanation.starts_with("supplier-small (G8.42): "), "{}", s.explanation);
+    assert!(
+        s.explanation.starts_with("supplier-small (G8.42): "),
+        "{}",
+        s.explanation
+    );
     assert!(
         s.explanation
             .contains("D 180,412 + 5 × N 9,900 = 229,912 ≤ 250,000 at 2026-10-01"),
@@ -110,7 +126,10 @@ fn g8_44_network_over_250_000_is_large_and_exactly_is_small() {
         r.entry("N1", "2026-06-01");
         r.snap("N1", "2026-10-01", d_count, 999_999);
         let a = r.audit(A);
-        assert_eq!(sched(&a, "N1", Some(Regime::Network)).category, Some(expected));
+        assert_eq!(
+            sched(&a, "N1", Some(Regime::Network)).category,
+            Some(expected)
+        );
     }
 }
 
@@ -137,7 +156,10 @@ fn g8_43_resources_from_an_srp_do_not_aggregate_suppliers() {
     r.srp("U1", "S1");
     r.srp("U2", "S1");
     let a = r.audit(A);
-    assert_eq!(sched(&a, "U1", Some(Regime::Supplier)).domestic, Some(150_000));
+    assert_eq!(
+        sched(&a, "U1", Some(Regime::Supplier)).domestic,
+        Some(150_000)
+    );
 }
 
 #[test]
@@ -166,7 +188,10 @@ fn g8_43_each_other_user_is_counted_once_however_many_links() {
         r.group("U2", g);
     }
     let a = r.audit(A);
-    assert_eq!(sched(&a, "U1", Some(Regime::Supplier)).domestic, Some(200_000));
+    assert_eq!(
+        sched(&a, "U1", Some(Regime::Supplier)).domestic,
+        Some(200_000)
+    );
 }
 
 #[test]
@@ -189,8 +214,15 @@ fn g8_63_a_srp_counts_are_the_sums_over_the_suppliers_it_serves() {
     assert_eq!(s.category, Some(Category::SupplierLarge));
     assert_eq!(s.limbs, ["G8.41(c)"]);
     let n = sched(&a, "S1", Some(Regime::SrpNetwork));
-    assert_eq!((n.domestic, n.category), (Some(40_000), Some(Category::NetworkSmall)));
-    assert!(sched(&a, "S1", Some(Regime::SrpSupplier)).explanation.contains("G8.63"));
+    assert_eq!(
+        (n.domestic, n.category),
+        (Some(40_000), Some(Category::NetworkSmall))
+    );
+    assert!(
+        sched(&a, "S1", Some(Regime::SrpSupplier))
+            .explanation
+            .contains("G8.63")
+    );
 }
 
 #[test]
@@ -216,9 +248,15 @@ fn spec_6_13_a_user_that_left_no_longer_counts_in_others_sums() {
     r.group("U1", "G");
     r.group("U2", "G");
     let a = r.audit(A);
-    assert_eq!(sched(&a, "U1", Some(Regime::Supplier)).domestic, Some(150_000));
+    assert_eq!(
+        sched(&a, "U1", Some(Regime::Supplier)).domestic,
+        Some(150_000)
+    );
     let before = r.audit("2026-10-14");
-    assert_eq!(sched(&before, "U1", Some(Regime::Supplier)).domestic, Some(300_000));
+    assert_eq!(
+        sched(&before, "U1", Some(Regime::Supplier)).domestic,
+        Some(300_000)
+    );
 }
 
 #[test]

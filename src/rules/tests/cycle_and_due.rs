@@ -54,7 +54,10 @@ fn g8_40_an_entry_follow_up_anchors_the_cycle() {
         },
     );
     let a = r.audit("2026-11-01");
-    assert_eq!(sched(&a, "U1", Some(Regime::Supplier)).due, Some(d("2027-01-15")));
+    assert_eq!(
+        sched(&a, "U1", Some(Regime::Supplier)).due,
+        Some(d("2027-01-15"))
+    );
 }
 
 #[test]
@@ -70,7 +73,10 @@ fn g8_40_without_a_status_date_the_entry_completion_anchors() {
         },
     );
     let a = r.audit("2026-06-01");
-    assert_eq!(sched(&a, "U1", Some(Regime::Supplier)).due, Some(d("2026-12-01")));
+    assert_eq!(
+        sched(&a, "U1", Some(Regime::Supplier)).due,
+        Some(d("2026-12-01"))
+    );
 }
 
 #[test]
@@ -96,7 +102,10 @@ fn g8_40_due_12_months_after_29_february_is_28_february() {
     r.entry("U1", "2023-01-10");
     r.done("U1", Verification, "2024-02-29");
     let a = r.audit("2024-12-01");
-    assert_eq!(sched(&a, "U1", Some(Regime::Supplier)).due, Some(d("2025-02-28")));
+    assert_eq!(
+        sched(&a, "U1", Some(Regime::Supplier)).due,
+        Some(d("2025-02-28"))
+    );
 }
 
 #[test]
@@ -107,13 +116,19 @@ fn g8_44_network_large_runs_verification_verification_full() {
     r.entry("N1", "2021-01-01");
     r.done("N1", Verification, "2022-01-01");
     let a = r.audit("2022-06-01");
-    assert_eq!(sched(&a, "N1", Some(Regime::Network)).next_type, Some(Verification));
+    assert_eq!(
+        sched(&a, "N1", Some(Regime::Network)).next_type,
+        Some(Verification)
+    );
     r.done("N1", Verification, "2023-01-01");
     let a = r.audit("2023-06-01");
     assert_eq!(sched(&a, "N1", Some(Regime::Network)).next_type, Some(Full));
     r.done("N1", Full, "2024-01-01");
     let a = r.audit("2024-06-01");
-    assert_eq!(sched(&a, "N1", Some(Regime::Network)).next_type, Some(Verification));
+    assert_eq!(
+        sched(&a, "N1", Some(Regime::Network)).next_type,
+        Some(Verification)
+    );
     assert!(codes(&a, "N1").is_empty(), "{:?}", codes(&a, "N1"));
 }
 
@@ -167,7 +182,11 @@ fn spec_6_16_a_row_booked_before_2019_02_28_is_judged_under_the_old_rules() {
         },
     );
     let a = r.audit("2019-06-01");
-    assert!(!has(&a, "O1", FindingCode::WrongType), "{:?}", codes(&a, "O1"));
+    assert!(
+        !has(&a, "O1", FindingCode::WrongType),
+        "{:?}",
+        codes(&a, "O1")
+    );
     assert_eq!(
         codes(&a, "O1"),
         [(FindingCode::SelfSubmittedLate, Some(d("2019-01-15")))]
@@ -182,7 +201,11 @@ fn spec_6_8_a_more_thorough_type_meets_the_requirement_and_the_cycle_goes_on_fro
     let a = r.audit("2024-06-01");
     let s = sched(&a, "U1", Some(Regime::Supplier));
     assert!(!has(&a, "U1", FindingCode::WrongType));
-    assert!(s.explanation.contains("met the required Verification"), "{}", s.explanation);
+    assert!(
+        s.explanation.contains("met the required Verification"),
+        "{}",
+        s.explanation
+    );
     // The chain continues from the Full actually done.
     assert_eq!(s.next_type, Some(Verification));
 }
@@ -261,7 +284,10 @@ fn g8_30_roles_covered_keeps_a_row_to_its_regime() {
         },
     );
     let a = r.audit("2025-06-01");
-    assert_eq!(sched(&a, "U1", Some(Regime::Supplier)).next_type, Some(SelfA));
+    assert_eq!(
+        sched(&a, "U1", Some(Regime::Supplier)).next_type,
+        Some(SelfA)
+    );
     let n = sched(&a, "U1", Some(Regime::Network));
     assert_eq!(n.next_type, Some(Verification));
     assert_eq!(n.status.as_str(), "overdue");

@@ -18,7 +18,10 @@ fn g8_47_completed_late_when_done_after_the_due_date() {
     r.done("O1", Verification, "2025-05-11");
     let a = r.audit("2025-08-01");
     let f = find(&a, "O1", CompletedLate);
-    assert_eq!((f.due, f.days, f.clause.as_str()), (Some(d("2025-05-01")), Some(10), "G8.47"));
+    assert_eq!(
+        (f.due, f.days, f.clause.as_str()),
+        (Some(d("2025-05-01")), Some(10), "G8.47")
+    );
     assert_eq!(f.source.as_ref().unwrap().to_string(), "Assessments!F3");
     // Done on the due date itself is on time.
     let mut r = other_since("2024-05-01");
@@ -53,7 +56,10 @@ fn g8_50_b_self_not_submitted() {
     );
     let a = r.audit("2025-05-03");
     let f = find(&a, "O1", SelfNotSubmitted);
-    assert_eq!((f.due, f.days, f.clause.as_str()), (Some(d("2025-05-01")), Some(2), "G8.50(b)"));
+    assert_eq!(
+        (f.due, f.days, f.clause.as_str()),
+        (Some(d("2025-05-01")), Some(2), "G8.50(b)")
+    );
     // Before the deadline passes there is nothing to report.
     assert!(codes(&r.audit("2025-05-01"), "O1").is_empty());
 }
@@ -72,7 +78,10 @@ fn g8_50_b_self_submitted_late_and_never_also_completed_late() {
         },
     );
     let a = r.audit("2025-08-01");
-    assert_eq!(codes(&a, "O1"), [(SelfSubmittedLate, Some(d("2025-05-01")))]);
+    assert_eq!(
+        codes(&a, "O1"),
+        [(SelfSubmittedLate, Some(d("2025-05-01")))]
+    );
     assert_eq!(find(&a, "O1", SelfSubmittedLate).days, Some(35));
 }
 
@@ -90,7 +99,10 @@ fn spec_6_9_a_self_with_only_a_submission_completed_on_it() {
     );
     let a = r.audit("2025-08-01");
     let s = sched(&a, "O1", Some(Regime::Other));
-    assert_eq!((s.last_type, s.last_completed), (Some(SelfA), Some(d("2025-04-10"))));
+    assert_eq!(
+        (s.last_type, s.last_completed),
+        (Some(SelfA), Some(d("2025-04-10")))
+    );
     assert_eq!((s.next_type, s.due), (Some(Full), Some(d("2026-04-10"))));
 }
 
@@ -108,7 +120,10 @@ fn g8_24_response_overdue_and_late() {
     );
     let a = r.audit("2026-02-11");
     let f = find(&a, "O1", ResponseOverdue);
-    assert_eq!((f.due, f.days, f.clause.as_str()), (Some(d("2026-02-01")), Some(10), "G8.24"));
+    assert_eq!(
+        (f.due, f.days, f.clause.as_str()),
+        (Some(d("2026-02-01")), Some(10), "G8.24")
+    );
     assert_eq!(f.regime, Some(Regime::Other));
 
     let mut r = other_since("2025-01-10");
@@ -138,7 +153,10 @@ fn g8_28_a_remedial_overdue_and_late() {
     r.row("O1", Verification, base.clone());
     let a = r.audit("2026-07-01");
     let f = find(&a, "O1", RemedialOverdue);
-    assert_eq!((f.due, f.days, f.clause.as_str()), (Some(d("2026-06-30")), Some(1), "G8.28(a)"));
+    assert_eq!(
+        (f.due, f.days, f.clause.as_str()),
+        (Some(d("2026-06-30")), Some(1), "G8.28(a)")
+    );
 
     let mut r = other_since("2025-01-10");
     r.row(
@@ -164,7 +182,10 @@ fn g8_29_follow_up_overdue_then_late_when_done() {
     r.row("O1", Verification, base.clone());
     let a = r.audit("2026-06-01");
     let f = find(&a, "O1", FollowUpOverdue);
-    assert_eq!((f.due, f.days, f.clause.as_str()), (Some(d("2026-05-01")), Some(31), "G8.29"));
+    assert_eq!(
+        (f.due, f.days, f.clause.as_str()),
+        (Some(d("2026-05-01")), Some(31), "G8.29")
+    );
 
     r.row(
         "O1",
@@ -201,7 +222,10 @@ fn g8_47_wrong_type_scheduled_when_the_booking_is_less_thorough() {
     let a = r.audit("2026-11-01");
     let f = find(&a, "O1", WrongTypeScheduled);
     assert_eq!((f.due, f.clause.as_str()), (Some(d("2026-12-01")), "G8.47"));
-    assert_eq!(codes(&a, "O1"), [(WrongTypeScheduled, Some(d("2026-12-01")))]);
+    assert_eq!(
+        codes(&a, "O1"),
+        [(WrongTypeScheduled, Some(d("2026-12-01")))]
+    );
 }
 
 #[test]
@@ -217,7 +241,10 @@ fn g8_49_category_changed_since_the_last_assessment() {
     assert_eq!(s.next_type, Some(Full));
     assert_eq!(
         codes(&a, "U1"),
-        [(CategoryChanged, Some(d("2026-03-01"))), (DueSoon, Some(d("2026-03-01")))]
+        [
+            (CategoryChanged, Some(d("2026-03-01"))),
+            (DueSoon, Some(d("2026-03-01")))
+        ]
     );
     assert_eq!(find(&a, "U1", CategoryChanged).clause, "G8.49");
 }
@@ -256,7 +283,11 @@ fn spec_6_12_near_threshold_on_n_and_5n_plus_d() {
     r.entry("U1", "2026-06-01");
     let a = r.audit("2026-11-01");
     let f = find(&a, "U1", NearThreshold);
-    assert!(f.message.contains("G8.41(b)") && f.message.contains("G8.41(c)"), "{}", f.message);
+    assert!(
+        f.message.contains("G8.41(b)") && f.message.contains("G8.41(c)"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -281,7 +312,10 @@ fn g5_27_b_notification_overdue_six_months_after_the_last() {
     let r = sms_user(Some("2026-04-30"));
     let a = r.audit("2026-11-01");
     let f = find(&a, "O1", SmsNotificationOverdue);
-    assert_eq!((f.regime, f.due, f.days), (None, Some(d("2026-10-30")), Some(2)));
+    assert_eq!(
+        (f.regime, f.due, f.days),
+        (None, Some(d("2026-10-30")), Some(2))
+    );
     assert!(!has(&r.audit("2026-10-30"), "O1", SmsNotificationOverdue));
 }
 
@@ -289,7 +323,10 @@ fn g5_27_b_notification_overdue_six_months_after_the_last() {
 fn g5_27_b_six_months_clamps_to_the_month_end() {
     let r = sms_user(Some("2026-08-31"));
     let a = r.audit("2027-03-01");
-    assert_eq!(find(&a, "O1", SmsNotificationOverdue).due, Some(d("2027-02-28")));
+    assert_eq!(
+        find(&a, "O1", SmsNotificationOverdue).due,
+        Some(d("2027-02-28"))
+    );
 }
 
 #[test]
@@ -341,7 +378,10 @@ fn g10_4_srp_no_users_and_srp_other_regime() {
     r.entry("S1", "2026-06-01");
     let a = r.audit("2026-11-01");
     assert_eq!(codes(&a, "S1"), [(SrpNoUsers, None)]);
-    assert_eq!(sched(&a, "S1", Some(Regime::SrpOther)).next_type, Some(Verification));
+    assert_eq!(
+        sched(&a, "S1", Some(Regime::SrpOther)).next_type,
+        Some(Verification)
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::rules::ruleset::RuleSet;
 use crate::rules::schedule::Schedule;
 use crate::rules::{Audit, AuditParams, audit};
 
-pub use AssessmentType::{Full, FollowUp, SelfAssessment as SelfA, Verification};
+pub use AssessmentType::{FollowUp, Full, SelfAssessment as SelfA, Verification};
 pub use Role::*;
 
 pub fn d(s: &str) -> NaiveDate {
@@ -200,7 +200,10 @@ pub fn findings<'a>(audit: &'a Audit, id: &str) -> Vec<&'a Finding> {
 
 /// The (code, due) pairs of one User's findings, in report order.
 pub fn codes(audit: &Audit, id: &str) -> Vec<(FindingCode, Option<NaiveDate>)> {
-    findings(audit, id).iter().map(|f| (f.code, f.due)).collect()
+    findings(audit, id)
+        .iter()
+        .map(|f| (f.code, f.due))
+        .collect()
 }
 
 pub fn has(audit: &Audit, id: &str, code: FindingCode) -> bool {
