@@ -21,6 +21,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the rules in force as TOML.
     Rules(RulesArgs),
+    /// Write a blank register workbook to start from.
+    Template(TemplateArgs),
 }
 
 /// Options that say how to read a register.
@@ -57,6 +59,9 @@ pub enum FailOn {
 pub struct AuditArgs {
     #[command(flatten)]
     pub read: ReadArgs,
+    /// Write the annotated workbook to OUT.xlsx.
+    #[arg(short = 'o', long = "output", value_name = "OUT.xlsx")]
+    pub output: Option<PathBuf>,
     /// Write the JSON report to FILE (`-` for standard output).
     #[arg(long, value_name = "FILE|-")]
     pub json: Option<String>,
@@ -97,4 +102,19 @@ pub struct RulesArgs {
     /// Print (and check) this rule set instead of the embedded one.
     #[arg(long, value_name = "FILE.toml")]
     pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Where to write the template workbook.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "register.xlsx",
+        required = true
+    )]
+    pub output: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }

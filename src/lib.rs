@@ -5,7 +5,7 @@
 //! [`report`] writes that audit out. A writer never re-derives a rule.
 
 pub mod cli;
-pub mod commands;
+pub mod cmd;
 pub mod config;
 pub mod model;
 pub mod register;

@@ -56,8 +56,21 @@ pub struct AuditParams {
 pub struct RowNote {
     pub assessment: usize,
     pub regime: Regime,
+    /// Its place in the annual chain (1 = the first Annual assessment after entry).
+    pub position: usize,
+    /// The determination date T (G8.49(a)): its booking, else its completion.
+    pub t: NaiveDate,
+    /// The category at T, with the figures that decided it (`None` when counts were missing).
+    pub category: Option<counts::Category>,
+    pub figures: String,
+    pub rules_version: String,
+    pub counts_as_of: Option<NaiveDate>,
     pub required: Option<AssessmentType>,
+    /// False when the Code does not write the step that gave `required` (SPEC §2.4 *).
+    pub required_in_code: bool,
     pub due: Option<NaiveDate>,
+    /// The completion that counted (for a Self row, else its submission).
+    pub completed: Option<NaiveDate>,
     pub days_late: Option<i64>,
     pub codes: Vec<FindingCode>,
 }

@@ -114,6 +114,12 @@ pub struct Schedule {
     pub explanation: String,
     /// The User's row in the Users table.
     pub user_cell: CellRef,
+    /// The Entry Full that decided the User Entry Process, by assessment index.
+    pub entry_row: Option<usize>,
+    /// Where the entry stands, for a person: `approved 2019-05-01`, `deferred`, ….
+    pub entry_state: String,
+    /// The date the annual cycle runs from (G8.40), when the entry is complete.
+    pub anchor: Option<NaiveDate>,
 }
 
 /// Everything one User contributes to the audit.
@@ -325,6 +331,9 @@ pub fn build_schedule<'a>(
         status: Status::Ok,
         explanation: String::new(),
         user_cell: uv.user.cell.clone(),
+        entry_row: None,
+        entry_state: String::new(),
+        anchor: None,
     };
 
     let pending: Vec<&Row<'a>> = rows
@@ -354,6 +363,18 @@ pub fn build_schedule<'a>(
     }
 
     let entry = decide_entry(&rows, rules.status_names_changed_on);
+    (s.entry_row, s.entry_state) = match &entry {
+        Entry::Missing => (None, "no Entry Full recorded".into()),
+        Entry::BookedOnly { row } => (Some(*row), "Entry Full booked, not yet done".into()),
+        Entry::AwaitingPanel { row, .. } => {
+            (Some(*row), "Entry Full done, awaiting the Panel".into())
+        }
+        Entry::Deferred { row, .. } => (Some(*row), "deferred (G8.36(c))".into()),
+        Entry::Rejected { row, .. } => (Some(*row), "rejected (G8.36(d))".into()),
+        Entry::Complete {
+            row, anchor_note, ..
+        } => (Some(*row), format!("complete: {anchor_note}")),
+    };
     let row_by_index = |idx: usize| rows.iter().find(|r| r.index() == idx).copied();
     let status_cell = |idx: usize| {
         row_by_index(idx).map(|r| {
@@ -380,10 +401,7 @@ pub fn build_schedule<'a>(
         s.next_type = next;
         s.explanation = why;
     };
-    let entry_row = match &entry {
-        Entry::Complete { row, .. } => Some(*row),
-        _ => None,
-    };
+    let entry_row = s.entry_row.filter(|_| entry.is_complete());
     let (anchor, anchor_note, entry_completed, entry_note) = match &entry {
         Entry::Missing => {
             b.sink.push(
@@ -499,6 +517,7 @@ pub fn build_schedule<'a>(
             ..
         } => (*anchor, anchor_note.clone(), *completed, note.clone()),
     };
+    s.anchor = anchor;
 
     // The annual chain (SPEC §2.4): the Entry Full, then completed Annual rows by completion.
     let mut done: Vec<&Row<'a>> = rows
@@ -582,8 +601,16 @@ pub fn build_schedule<'a>(
         b.notes.push(RowNote {
             assessment: row.index(),
             regime,
+            position: k + 1,
+            t,
+            category: det.category,
+            figures: det.figures.clone(),
+            rules_version: det.version.clone(),
+            counts_as_of: det.counts_as_of,
             required: required.map(|r| r.0),
+            required_in_code: required.is_none_or(|r| r.1),
             due,
+            completed: row.completion,
             days_late: due.and_then(|d| {
                 let late = days_between(d, completion);
                 (late > 0).then_some(late)
@@ -803,6 +830,9 @@ pub fn not_subject(user: &crate::model::User) -> Schedule {
         status: Status::NotSubject,
         explanation: "not subject to G8 assessments (G1.7): no role that G8 applies to".into(),
         user_cell: user.cell.clone(),
+        entry_row: None,
+        entry_state: String::new(),
+        anchor: None,
     }
 }
 

@@ -1,18 +1,19 @@
-//! The commands: each takes what the user typed, runs, and returns an exit code. Errors that stop
-//! a run are printed here with their cause chain.
+//! The commands: one file each. A command takes what the user typed, runs, and returns an exit
+//! code; errors that stop a run are printed here with their cause chain.
+
+mod audit;
+mod rules;
+mod template;
+mod validate;
 
 use std::io::Write;
 use std::path::Path;
 
-use crate::cli::{
-    AuditArgs, Cli, Command, DateOrderArg, FailOn, ReadArgs, RulesArgs, ValidateArgs,
-};
-use crate::config::{self, ConfigError, LoadedRules};
+use crate::cli::{Cli, Command, DateOrderArg, ReadArgs};
+use crate::config::ConfigError;
 use crate::model::InputIssue;
 use crate::register::{self, DateOrder, Limits, Mapping, ReadOptions, ReadOutcome};
-use crate::report;
-use crate::rules::findings::Severity;
-use crate::rules::{self, AuditParams};
+use crate::report::workbook::WorkbookError;
 
 /// Exit code: done.
 pub const EXIT_OK: i32 = 0;
@@ -33,6 +34,8 @@ pub enum RunError {
         path: String,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Workbook(#[from] WorkbookError),
     #[error("{0}")]
     Usage(String),
 }
@@ -53,9 +56,10 @@ pub fn main() -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Audit(args) => audit(&args),
-        Command::Validate(args) => validate(&args),
-        Command::Rules(args) => print_rules(&args),
+        Command::Audit(args) => audit::run(&args),
+        Command::Validate(args) => validate::run(&args),
+        Command::Rules(args) => rules::run(&args),
+        Command::Template(args) => template::run(&args),
     };
     match result {
         Ok(code) => code,
@@ -76,7 +80,7 @@ pub fn main() -> i32 {
     }
 }
 
-fn read(args: &ReadArgs, today: chrono::NaiveDate) -> Result<ReadOutcome, RunError> {
+pub(crate) fn read(args: &ReadArgs, today: chrono::NaiveDate) -> Result<ReadOutcome, RunError> {
     let mapping = match &args.mapping {
         Some(p) => Some(Mapping::load(p)?),
         None => None,
@@ -93,7 +97,7 @@ fn read(args: &ReadArgs, today: chrono::NaiveDate) -> Result<ReadOutcome, RunErr
     Ok(register::read_register(&args.inputs, &opts)?)
 }
 
-fn print_issues(issues: &[InputIssue], inputs: &[crate::model::InputFile]) {
+pub(crate) fn print_issues(issues: &[InputIssue], inputs: &[crate::model::InputFile]) {
     for i in issues {
         let file = inputs.get(i.cell.input).map_or("", |f| f.path.as_str());
         let hint = i
@@ -107,7 +111,7 @@ fn print_issues(issues: &[InputIssue], inputs: &[crate::model::InputFile]) {
 
 /// Writes `text` to a path, or to stdout for `-`. The file is written beside its final name and
 /// renamed into place, so a reader never sees half a report.
-fn write_output(
+pub(crate) fn write_output(
     dest: &str,
     inputs: &[crate::model::InputFile],
     bytes: &[u8],
@@ -148,90 +152,4 @@ fn refuse_input_overwrite(dest: &str, inputs: &[crate::model::InputFile]) -> Res
         }
     }
     Ok(())
-}
-
-fn audit(args: &AuditArgs) -> Result<i32, RunError> {
-    let today = config::today()?;
-    let as_of = match &args.as_of {
-        Some(v) => config::parse_as_of(v)?,
-        None => today,
-    };
-    if let Some(n) = args.threads {
-        if n == 0 || n > 1024 {
-            return Err(ConfigError::BadThreads(n).into());
-        }
-        // A second build in one process (tests) keeps the first pool: harmless.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global();
-    }
-    let LoadedRules { rules, .. } = config::load_rules(args.read.rules.as_deref())?;
-    let outcome = read(&args.read, today)?;
-    if !args.quiet {
-        print_issues(&outcome.issues, &outcome.register.inputs);
-    }
-    let params = AuditParams {
-        as_of,
-        warn_days: i64::from(args.warn_days),
-        stale_days: i64::from(args.stale_days),
-    };
-    let audit = rules::audit(&outcome.register, &rules, &params);
-    let inputs = &outcome.register.inputs;
-    if let Some(dest) = &args.json {
-        let report = report::json::report(&audit, inputs, &outcome.issues);
-        write_output(dest, inputs, report::json::to_string(&report).as_bytes())?;
-    }
-    if let Some(dest) = &args.findings_csv {
-        let mut bytes = Vec::new();
-        report::csv::write_findings(&audit, &mut bytes).map_err(|e| RunError::Write {
-            path: dest.clone(),
-            source: std::io::Error::other(e),
-        })?;
-        write_output(dest, inputs, &bytes)?;
-    }
-    let to_stdout = args.json.as_deref() == Some("-") || args.findings_csv.as_deref() == Some("-");
-    if !args.quiet {
-        let text = report::text::summary(&audit, outcome.issues.len(), 20);
-        if args.json.is_none() && args.findings_csv.is_none() {
-            print!("{text}");
-        } else if !to_stdout {
-            eprint!("{text}");
-        }
-    }
-    let threshold = args.fail_on.map(|f| match f {
-        FailOn::Breach => Severity::Breach,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-    });
-    let failed = threshold.is_some_and(|t| audit.findings.iter().any(|f| f.severity() >= t));
-    Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
-}
-
-fn validate(args: &ValidateArgs) -> Result<i32, RunError> {
-    let today = config::today()?;
-    config::load_rules(args.read.rules.as_deref())?;
-    let outcome = read(&args.read, today)?;
-    let r = &outcome.register;
-    if !args.quiet {
-        print_issues(&outcome.issues, &r.inputs);
-        println!(
-            "g8audit: {} Users, {} Premises snapshots, {} Assessments read; {} input issue{}",
-            r.users.len(),
-            r.premises.len(),
-            r.assessments.len(),
-            outcome.issues.len(),
-            if outcome.issues.len() == 1 { "" } else { "s" }
-        );
-    }
-    Ok(if outcome.issues.is_empty() {
-        EXIT_OK
-    } else {
-        EXIT_FINDINGS
-    })
-}
-
-fn print_rules(args: &RulesArgs) -> Result<i32, RunError> {
-    let loaded = config::load_rules(args.rules.as_deref())?;
-    print!("{}", loaded.text);
-    Ok(EXIT_OK)
 }

@@ -1,0 +1,101 @@
+//! `g8audit audit REGISTER…`: the main job.
+
+use std::path::Path;
+
+use super::{EXIT_FINDINGS, EXIT_OK, RunError, print_issues, read, write_output};
+use crate::cli::{AuditArgs, FailOn};
+use crate::config::{self, ConfigError};
+use crate::report;
+use crate::report::workbook::{WorkbookInput, write_workbook};
+use crate::rules::findings::Severity;
+use crate::rules::{self, AuditParams};
+
+/// `g8audit audit`: read, audit, write the reports asked for.
+pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
+    let today = config::today()?;
+    let as_of = match &args.as_of {
+        Some(v) => config::parse_as_of(v)?,
+        None => today,
+    };
+    if let Some(n) = args.threads {
+        if n == 0 || n > 1024 {
+            return Err(ConfigError::BadThreads(n).into());
+        }
+        // A second build in one process (tests) keeps the first pool: harmless.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+    let loaded = config::load_rules(args.read.rules.as_deref())?;
+    let rules = &loaded.rules;
+    let outcome = read(&args.read, today)?;
+    if !args.quiet {
+        print_issues(&outcome.issues, &outcome.register.inputs);
+    }
+    let params = AuditParams {
+        as_of,
+        warn_days: i64::from(args.warn_days),
+        stale_days: i64::from(args.stale_days),
+    };
+    let audit = rules::audit(&outcome.register, rules, &params);
+    let inputs = &outcome.register.inputs;
+    if let Some(dest) = &args.json {
+        let report = report::json::report(&audit, inputs, &outcome.issues);
+        write_output(dest, inputs, report::json::to_string(&report).as_bytes())?;
+    }
+    if let Some(out) = &args.output {
+        let input = WorkbookInput {
+            audit: &audit,
+            outcome: &outcome,
+            rules: &loaded,
+            options: options(args, as_of),
+            warn_days: params.warn_days,
+        };
+        write_workbook(&input, out)?;
+    }
+    if let Some(dest) = &args.findings_csv {
+        let mut bytes = Vec::new();
+        report::csv::write_findings(&audit, &mut bytes).map_err(|e| RunError::Write {
+            path: dest.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        write_output(dest, inputs, &bytes)?;
+    }
+    let to_stdout = args.json.as_deref() == Some("-") || args.findings_csv.as_deref() == Some("-");
+    if !args.quiet {
+        let text = report::text::summary(&audit, outcome.issues.len(), 20);
+        if args.json.is_none() && args.findings_csv.is_none() && args.output.is_none() {
+            print!("{text}");
+        } else if !to_stdout {
+            eprint!("{text}");
+        }
+    }
+    let threshold = args.fail_on.map(|f| match f {
+        FailOn::Breach => Severity::Breach,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    });
+    let failed = threshold.is_some_and(|t| audit.findings.iter().any(|f| f.severity() >= t));
+    Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The options of the run, as the About sheet lists them.
+fn options(args: &AuditArgs, as_of: chrono::NaiveDate) -> Vec<(String, String)> {
+    let path = |p: &Path| p.display().to_string();
+    let mut o = vec![
+        ("--as-of".to_string(), as_of.to_string()),
+        ("--warn-days".to_string(), args.warn_days.to_string()),
+        ("--stale-days".to_string(), args.stale_days.to_string()),
+        (
+            "--date-order".to_string(),
+            format!("{:?}", args.read.date_order).to_lowercase(),
+        ),
+    ];
+    if let Some(r) = &args.read.rules {
+        o.push(("--rules".into(), path(r)));
+    }
+    if let Some(m) = &args.read.mapping {
+        o.push(("--mapping".into(), path(m)));
+    }
+    o
+}

@@ -1,0 +1,393 @@
+//! The annotated workbook (SPEC §3.1) and the blank register template.
+//!
+//! The workbook is what the SSC secretariat opens after a run: a Summary with charts, the
+//! Findings and the Schedule, the Forecast of demand, every input sheet with the tool's notes
+//! appended, the refused input values, and an About sheet that says how the numbers were made. It
+//! is also a register: auditing it again with the same options gives the same schedules and
+//! findings, because the appended columns (`g8audit: …`) and added sheets are ignored on input.
+//!
+//! This module only lays out what the [`Audit`](crate::rules::Audit) concluded: it decides no
+//! rule, and its counts are the JSON report's ([`crate::report::json::summary`]). One file per
+//! sheet; `sheet` writes rows (strictly in order, so large sheets can stream to disk), `names`
+//! places the input sheets and builds the links to their cells, `styles` holds the colours.
+//!
+//! The file is built in memory and temporary files, written beside the output under a temporary
+//! name and renamed into place, so a failure never leaves a half-written workbook; an output that
+//! is one of the inputs is refused. Nothing depends on the clock: the same audit gives the same
+//! bytes.
+
+mod about;
+mod findings;
+mod forecast;
+mod inputs;
+mod issues;
+mod names;
+mod schedule;
+mod sheet;
+mod styles;
+mod summary;
+mod template;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
+
+use crate::config::LoadedRules;
+use crate::model::InputFile;
+use crate::register::ReadOutcome;
+use crate::report::json;
+use crate::rules::Audit;
+
+pub use names::internal_link;
+pub use sheet::EXCEL_MAX_ROWS;
+
+use names::{Names, SheetMap, is_csv_path, preferred_name};
+use sheet::Part;
+use styles::Styles;
+
+/// Everything the workbook shows.
+pub struct WorkbookInput<'a> {
+    /// What the rules concluded.
+    pub audit: &'a Audit,
+    /// The register as read: the typed records, the input issues and every input sheet.
+    pub outcome: &'a ReadOutcome,
+    /// The rules in force (shown on About).
+    pub rules: &'a LoadedRules,
+    /// The options of the run, for About, e.g. `("--as-of", "2026-11-01")`.
+    pub options: Vec<(String, String)>,
+    /// `--warn-days`: the due-soon window, named on the Summary.
+    pub warn_days: i64,
+}
+
+/// Bounds of the output; the defaults are Excel's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkbookLimits {
+    /// Most rows in one worksheet; a longer table continues on `Name (2)` … (at least 2).
+    pub max_rows_per_sheet: u32,
+}
+
+impl Default for WorkbookLimits {
+    fn default() -> Self {
+        WorkbookLimits {
+            max_rows_per_sheet: EXCEL_MAX_ROWS,
+        }
+    }
+}
+
+/// Why the workbook (or template) was not written. Each names the output path; no partial file
+/// is left behind.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkbookError {
+    /// The output path is one of the register's inputs (SPEC §1.4: nothing is written to an input).
+    #[error(
+        "refusing to write {}: it is the input {input}, and g8audit never writes to an input",
+        out.display()
+    )]
+    OutputIsInput { out: PathBuf, input: String },
+    /// rust_xlsxwriter could not build the workbook.
+    #[error("cannot build the workbook {}: {source}", path.display())]
+    Xlsx {
+        path: PathBuf,
+        #[source]
+        source: XlsxError,
+    },
+    /// The file could not be created, written or renamed into place.
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Writes the annotated workbook to `out` (SPEC §3.1).
+///
+/// # Errors
+/// [`WorkbookError::OutputIsInput`] when `out` is one of the register's inputs;
+/// [`WorkbookError::Xlsx`] when the workbook cannot be built; [`WorkbookError::Io`] when the file
+/// cannot be written. In every case no file is left at `out` (an existing one is untouched).
+///
+/// # Examples
+/// ```no_run
+/// # use g8audit::report::workbook::{WorkbookInput, write_workbook};
+/// # fn run(audit: &g8audit::rules::Audit, outcome: &g8audit::register::ReadOutcome,
+/// #        rules: &g8audit::config::LoadedRules) -> Result<(), Box<dyn std::error::Error>> {
+/// let input = WorkbookInput {
+///     audit,
+///     outcome,
+///     rules,
+///     options: vec![("--as-of".into(), "2026-11-01".into())],
+///     warn_days: 90,
+/// };
+/// write_workbook(&input, std::path::Path::new("audit.xlsx"))?;
+/// # Ok(()) }
+/// ```
+pub fn write_workbook(input: &WorkbookInput<'_>, out: &Path) -> Result<(), WorkbookError> {
+    write_workbook_with(input, out, &WorkbookLimits::default())
+}
+
+/// [`write_workbook`] with other bounds (tests use a small row limit to exercise the splitting
+/// of long sheets).
+///
+/// # Errors
+/// As [`write_workbook`].
+pub fn write_workbook_with(
+    input: &WorkbookInput<'_>,
+    out: &Path,
+    limits: &WorkbookLimits,
+) -> Result<(), WorkbookError> {
+    refuse_input(out, &input.outcome.register.inputs)?;
+    let mut wb = build_workbook(input, limits).map_err(|source| WorkbookError::Xlsx {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    save(&mut wb, out)
+}
+
+/// Writes the blank register template (`g8audit template -o register.xlsx`).
+///
+/// # Errors
+/// [`WorkbookError::Xlsx`] or [`WorkbookError::Io`], naming `out`; no partial file is left.
+pub fn write_template(out: &Path) -> Result<(), WorkbookError> {
+    let mut wb = template::build().map_err(|source| WorkbookError::Xlsx {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    save(&mut wb, out)
+}
+
+/// The sheets of the output and their parts, in order.
+struct Plan {
+    summary: String,
+    findings: Vec<Part>,
+    schedule: Vec<Part>,
+    forecast: String,
+    /// (index into `outcome.sheets`, its parts), for the input sheets copied.
+    inputs: Vec<(usize, Vec<Part>)>,
+    issues: Vec<Part>,
+    about: String,
+}
+
+/// What every sheet writer may look at.
+struct Ctx<'a> {
+    input: &'a WorkbookInput<'a>,
+    plan: Plan,
+    /// Where each input sheet went.
+    map: SheetMap,
+    /// The JSON report's counts.
+    summary: json::Summary,
+    user_names: HashMap<&'a str, &'a str>,
+}
+
+impl Ctx<'_> {
+    fn audit(&self) -> &Audit {
+        self.input.audit
+    }
+
+    fn user_name(&self, user_id: &str) -> Option<&str> {
+        self.user_names.get(user_id).copied()
+    }
+
+    /// A link to the Schedule row of schedule `i`.
+    fn schedule_link(&self, i: usize) -> Option<String> {
+        let row = i as u32 + 1;
+        let part = self
+            .plan
+            .schedule
+            .iter()
+            .find(|p| row >= p.first && row < p.end)?;
+        Some(internal_link(&part.name, part.out_row(row), 0))
+    }
+}
+
+fn plan(input: &WorkbookInput<'_>, limits: &WorkbookLimits) -> (Plan, SheetMap) {
+    let max = limits.max_rows_per_sheet;
+    let audit = input.audit;
+    let outcome = input.outcome;
+    let mut names = Names::new();
+    let summary = names.take("Summary");
+    let findings = names.plan("Findings", audit.findings.len() as u32 + 1, Some(0), max);
+    let schedule = names.plan("Schedule", audit.schedules.len() as u32 + 1, Some(0), max);
+    let forecast = names.take("Forecast");
+    let mut map = SheetMap::default();
+    let mut inputs = Vec::new();
+    for (i, sheet) in outcome.sheets.iter().enumerate() {
+        // Sheets an earlier run added (Summary, Findings …) are replaced by this run's.
+        if sheet.is_tool_sheet() {
+            continue;
+        }
+        let from_csv = outcome
+            .register
+            .inputs
+            .get(sheet.input)
+            .is_some_and(|f| is_csv_path(&f.path));
+        let parts = names.plan(
+            &preferred_name(sheet, from_csv),
+            sheet.rows.len() as u32,
+            sheet.header_row,
+            max,
+        );
+        map.insert(sheet.input, &sheet.name, parts.clone());
+        inputs.push((i, parts));
+    }
+    let issues = names.plan(
+        "Input issues",
+        outcome.issues.len() as u32 + 1,
+        Some(0),
+        max,
+    );
+    let about = names.take("About");
+    (
+        Plan {
+            summary,
+            findings,
+            schedule,
+            forecast,
+            inputs,
+            issues,
+            about,
+        },
+        map,
+    )
+}
+
+/// Builds the annotated workbook in memory (and, for streamed sheets, temporary files).
+///
+/// # Errors
+/// Whatever rust_xlsxwriter refuses.
+pub fn build_workbook(
+    input: &WorkbookInput<'_>,
+    limits: &WorkbookLimits,
+) -> Result<Workbook, XlsxError> {
+    let (plan, map) = plan(input, limits);
+    let ctx = Ctx {
+        input,
+        plan,
+        map,
+        summary: json::summary(input.audit, input.outcome.issues.len()),
+        user_names: input
+            .outcome
+            .register
+            .users
+            .iter()
+            .filter_map(|u| u.name.as_deref().map(|n| (u.user_id.as_str(), n)))
+            .collect(),
+    };
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(
+        &format!("g8audit: SEC G8 audit as of {}", input.audit.as_of),
+        input.audit.as_of,
+    )?);
+    let mut styles = Styles::new();
+    summary::write(&mut wb, &ctx, &mut styles)?;
+    findings::write(&mut wb, &ctx, &mut styles)?;
+    schedule::write(&mut wb, &ctx, &mut styles)?;
+    forecast::write(&mut wb, &ctx, &mut styles)?;
+    inputs::write(&mut wb, &ctx, &mut styles)?;
+    issues::write(&mut wb, &ctx, &mut styles)?;
+    about::write(&mut wb, &ctx, &mut styles)?;
+    Ok(wb)
+}
+
+/// Fixed document properties, so the same audit gives the same bytes: created on the audit date
+/// at midnight (never "now"), by g8audit.
+fn properties(title: &str, date: chrono::NaiveDate) -> Result<DocProperties, XlsxError> {
+    use chrono::Datelike;
+    let year = u16::try_from(date.year().clamp(1900, 9999)).unwrap_or(1900);
+    let created = ExcelDateTime::from_ymd(year, date.month() as u8, date.day() as u8)?;
+    Ok(DocProperties::new()
+        .set_title(title)
+        .set_author("g8audit")
+        .set_comment(format!("written by g8audit {}", env!("CARGO_PKG_VERSION")))
+        .set_creation_datetime(&created))
+}
+
+/// SPEC §1.4, §3.1: the output may not be one of the inputs.
+fn refuse_input(out: &Path, inputs: &[InputFile]) -> Result<(), WorkbookError> {
+    let target = canonical_target(out);
+    for input in inputs {
+        let path = Path::new(&input.path);
+        let same = match (&target, std::fs::canonicalize(path)) {
+            (Some(t), Ok(p)) => *t == p || same_file(out, path),
+            _ => out == path,
+        };
+        if same {
+            return Err(WorkbookError::OutputIsInput {
+                out: out.to_path_buf(),
+                input: input.path.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The canonical path `out` will have: the file's own if it exists, else its directory's plus its
+/// name.
+fn canonical_target(out: &Path) -> Option<PathBuf> {
+    if let Ok(p) = std::fs::canonicalize(out) {
+        return Some(p);
+    }
+    let name = out.file_name()?;
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty());
+    let dir = std::fs::canonicalize(dir.unwrap_or(Path::new("."))).ok()?;
+    Some(dir.join(name))
+}
+
+/// True when both paths exist and are the same file (hard links included).
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Saves to a temporary file beside `out`, then renames it into place.
+fn save(wb: &mut Workbook, out: &Path) -> Result<(), WorkbookError> {
+    let io = |source| WorkbookError::Io {
+        path: out.to_path_buf(),
+        source,
+    };
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".g8audit-")
+        .suffix(".xlsx.part")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    wb.save_to_writer(tmp.as_file_mut())
+        .map_err(|source| WorkbookError::Xlsx {
+            path: out.to_path_buf(),
+            source,
+        })?;
+    tmp.as_file().sync_all().map_err(io)?;
+    set_permissions(tmp.path(), out).map_err(io)?;
+    tmp.persist(out).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// A temporary file is private to its owner; the workbook gets the permissions of the file it
+/// replaces, or the usual ones for a new file.
+#[cfg(unix)]
+fn set_permissions(tmp: &Path, out: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let perms = match std::fs::metadata(out) {
+        Ok(m) => m.permissions(),
+        Err(_) => std::fs::Permissions::from_mode(0o644),
+    };
+    std::fs::set_permissions(tmp, perms)
+}
+
+#[cfg(not(unix))]
+fn set_permissions(_: &Path, _: &Path) -> std::io::Result<()> {
+    Ok(())
+}
