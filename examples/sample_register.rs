@@ -638,10 +638,10 @@ fn entry_row(p: &Party, aliases: bool) -> Option<ARow> {
 /// The Entry anchor the generator uses to lay out the chain: an `@DATE` at the start of the chain,
 /// else the Entry status date, else the Entry completion.
 fn anchor(p: &Party) -> Option<NaiveDate> {
-    if let Some(first) = p.chain.split_whitespace().next() {
-        if let Some(a) = first.strip_prefix('@') {
-            return Some(d(a));
-        }
+    if let Some(first) = p.chain.split_whitespace().next()
+        && let Some(a) = first.strip_prefix('@')
+    {
+        return Some(d(a));
     }
     let parts: Vec<&str> = p.entry.split('|').collect();
     if parts.len() == 3 {

@@ -132,7 +132,7 @@ pub struct Determination {
 
 /// The Users whose counts enter the sum of `regime` for User `i` at `t` (SPEC §2.2, §6.13).
 fn members(view: &View<'_>, links: &Links, i: usize, regime: Regime, t: NaiveDate) -> Vec<usize> {
-    let not_left = |j: &usize| !view.users[*j].user.left_on.get().is_some_and(|d| d <= t);
+    let not_left = |j: &usize| view.users[*j].user.left_on.get().is_none_or(|d| d > t);
     let set: BTreeSet<usize> = match regime {
         // G8.43: only resources not provided by an SRP aggregate.
         Regime::Supplier => std::iter::once(i)

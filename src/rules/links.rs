@@ -59,19 +59,24 @@ impl Links {
                 }
             }
         }
-        for i in 0..n {
-            let roles = &view.users[i].user.roles;
-            let mut served = Served::default();
-            for &v in &users[i].served_by_me {
-                served.any = true;
-                let vr = &view.users[v].user.roles;
-                let supplier = regime::is_supplier_party(vr);
-                let network = regime::is_network_party(vr);
-                served.suppliers |= supplier;
-                served.networks |= network;
-                served.others |= !supplier && !network;
-            }
-            users[i].regimes = regime::regimes(roles, served);
+        let served: Vec<Served> = users
+            .iter()
+            .map(|links| {
+                let mut served = Served::default();
+                for &v in &links.served_by_me {
+                    served.any = true;
+                    let vr = &view.users[v].user.roles;
+                    let supplier = regime::is_supplier_party(vr);
+                    let network = regime::is_network_party(vr);
+                    served.suppliers |= supplier;
+                    served.networks |= network;
+                    served.others |= !supplier && !network;
+                }
+                served
+            })
+            .collect();
+        for ((links, u), served) in users.iter_mut().zip(&view.users).zip(served) {
+            links.regimes = regime::regimes(&u.user.roles, served);
         }
         Links { users, groups }
     }
