@@ -122,6 +122,37 @@ pub struct Schedule {
     pub anchor: Option<NaiveDate>,
 }
 
+impl Schedule {
+    /// A schedule with nothing determined yet.
+    pub fn blank(user: &crate::model::User, regime: Option<Regime>, status: Status) -> Schedule {
+        Schedule {
+            user_id: user.user_id.clone(),
+            name: user.name.clone(),
+            regime,
+            category: None,
+            limbs: Vec::new(),
+            rules_version: None,
+            domestic: None,
+            non_domestic: None,
+            counts_as_of: None,
+            figures: None,
+            last_type: None,
+            last_completed: None,
+            next_type: None,
+            due: None,
+            days_left: None,
+            scheduled_for: None,
+            booked_type: None,
+            status,
+            explanation: String::new(),
+            user_cell: user.cell.clone(),
+            entry_row: None,
+            entry_state: String::new(),
+            anchor: None,
+        }
+    }
+}
+
 /// Everything one User contributes to the audit.
 #[derive(Debug, Default)]
 pub struct UserAudit {
@@ -310,31 +341,7 @@ pub fn build_schedule<'a>(
         responses::follow_up(row, &rows, regime, as_of, &mut b.sink);
     }
 
-    let mut s = Schedule {
-        user_id: uv.user.user_id.clone(),
-        name: uv.user.name.clone(),
-        regime: Some(regime),
-        category: None,
-        limbs: Vec::new(),
-        rules_version: None,
-        domestic: None,
-        non_domestic: None,
-        counts_as_of: None,
-        figures: None,
-        last_type: None,
-        last_completed: None,
-        next_type: None,
-        due: None,
-        days_left: None,
-        scheduled_for: None,
-        booked_type: None,
-        status: Status::Ok,
-        explanation: String::new(),
-        user_cell: uv.user.cell.clone(),
-        entry_row: None,
-        entry_state: String::new(),
-        anchor: None,
-    };
+    let mut s = Schedule::blank(uv.user, Some(regime), Status::Ok);
 
     let pending: Vec<&Row<'a>> = rows
         .iter()
@@ -809,31 +816,9 @@ pub fn build_schedule<'a>(
 
 /// SPEC §6.2: a User with no regime has one schedule, `not-subject` (or `left`).
 pub fn not_subject(user: &crate::model::User) -> Schedule {
-    Schedule {
-        user_id: user.user_id.clone(),
-        name: user.name.clone(),
-        regime: None,
-        category: None,
-        limbs: Vec::new(),
-        rules_version: None,
-        domestic: None,
-        non_domestic: None,
-        counts_as_of: None,
-        figures: None,
-        last_type: None,
-        last_completed: None,
-        next_type: None,
-        due: None,
-        days_left: None,
-        scheduled_for: None,
-        booked_type: None,
-        status: Status::NotSubject,
-        explanation: "not subject to G8 assessments (G1.7): no role that G8 applies to".into(),
-        user_cell: user.cell.clone(),
-        entry_row: None,
-        entry_state: String::new(),
-        anchor: None,
-    }
+    let mut s = Schedule::blank(user, None, Status::NotSubject);
+    s.explanation = "not subject to G8 assessments (G1.7): no role that G8 applies to".into();
+    s
 }
 
 fn snapshot_cell(ctx: &Context<'_>, i: usize) -> Option<CellRef> {
