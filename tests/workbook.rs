@@ -53,7 +53,11 @@ fn premises() -> String {
     let mut s = String::from("User ID,As Of,Domestic,Non Domestic\n");
     for k in 0..22u32 {
         let (y, m) = (2025 + (k / 12) as i32, k % 12 + 1);
-        s.push_str(&format!("U001,{y}-{m:02}-01,\"{},000\",{}\n", 300 + k, 1000 + k));
+        s.push_str(&format!(
+            "U001,{y}-{m:02}-01,\"{},000\",{}\n",
+            300 + k,
+            1000 + k
+        ));
     }
     s.push_str("U002,01/10/2026,100000,\n");
     s.push_str("U005,2026-10-01,12x,0\n");
@@ -242,7 +246,10 @@ fn findings_and_schedule_rows_match_the_audit_with_dates_as_dates() -> TestResul
     assert_eq!(s.end().map(|e| e.0), Some(audit.schedules.len() as u32));
 
     let fc = range(&out, "Forecast")?;
-    assert_eq!(headings(&fc, 0), ["Month", "Full", "Verification", "Self", "Total"]);
+    assert_eq!(
+        headings(&fc, 0),
+        ["Month", "Full", "Verification", "Self", "Total"]
+    );
     for (i, m) in audit.forecast.iter().enumerate() {
         let row = i as u32 + 1;
         let month = date(&at(&fc, row, 0)).map(|d| d.format("%Y-%m").to_string());
@@ -281,8 +288,14 @@ fn summary_counts_are_the_json_reports() -> TestResult {
     let owned = |m: &BTreeMap<&'static str, usize>| -> BTreeMap<String, usize> {
         m.iter().map(|(k, v)| (k.to_string(), *v)).collect()
     };
-    assert_eq!(nonzero(table("Schedules by status")), owned(&summary.by_status));
-    assert_eq!(nonzero(table("Findings by severity")), owned(&summary.by_severity));
+    assert_eq!(
+        nonzero(table("Schedules by status")),
+        owned(&summary.by_status)
+    );
+    assert_eq!(
+        nonzero(table("Findings by severity")),
+        owned(&summary.by_severity)
+    );
     assert_eq!(table("Findings by code"), owned(&summary.by_code));
     let mut by_category = nonzero(table("Schedules by category"));
     by_category.remove("(none)");
@@ -296,8 +309,14 @@ fn summary_counts_are_the_json_reports() -> TestResult {
 
 #[test]
 fn links_point_at_the_source_cells_in_the_copied_sheets() -> TestResult {
-    assert_eq!(internal_link("Assessments", 16, 4), "internal:'Assessments'!E17");
-    assert_eq!(internal_link("Premises (2)", 0, 0), "internal:'Premises (2)'!A1");
+    assert_eq!(
+        internal_link("Assessments", 16, 4),
+        "internal:'Assessments'!E17"
+    );
+    assert_eq!(
+        internal_link("Premises (2)", 0, 0),
+        "internal:'Premises (2)'!A1"
+    );
 
     let dir = tempfile::tempdir()?;
     let out = dir.path().join("sample.xlsx");
@@ -312,7 +331,12 @@ fn links_point_at_the_source_cells_in_the_copied_sheets() -> TestResult {
             .iter()
             .find(|l| l.range.start == (row, 9))
             .unwrap_or_else(|| panic!("no link on Findings row {row}"));
-        let expected = format!("'{}'!{}{}", src.sheet, CellRef::column_name(src.col), src.row + 1);
+        let expected = format!(
+            "'{}'!{}{}",
+            src.sheet,
+            CellRef::column_name(src.col),
+            src.row + 1
+        );
         assert_eq!(link.location.as_deref(), Some(expected.as_str()));
         checked += 1;
     }
@@ -377,7 +401,13 @@ fn assert_sheets_kept(before: &ReadOutcome, after: &ReadOutcome) {
         let (a, b) = (without_notes(sheet), without_notes(copy));
         assert_eq!(a.len(), b.len(), "{}: rows", sheet.name);
         for (r, (ra, rb)) in a.iter().zip(&b).enumerate() {
-            assert_eq!(ra.len(), rb.len(), "{} row {}: {ra:?} / {rb:?}", sheet.name, r + 1);
+            assert_eq!(
+                ra.len(),
+                rb.len(),
+                "{} row {}: {ra:?} / {rb:?}",
+                sheet.name,
+                r + 1
+            );
             for (c, (va, vb)) in ra.iter().zip(rb).enumerate() {
                 assert!(
                     same_value(va, vb),
@@ -427,7 +457,10 @@ fn annotation_columns_follow_the_last_used_column() -> TestResult {
 
     let u = range(&out, "Users")?;
     let h = headings(&u, 0);
-    assert_eq!(&h[..5], ["User ID", "Name", "Roles", "Left On", "Account manager"]);
+    assert_eq!(
+        &h[..5],
+        ["User ID", "Name", "Roles", "Left On", "Account manager"]
+    );
     assert_eq!(
         &h[5..],
         [
@@ -455,7 +488,10 @@ fn annotation_columns_follow_the_last_used_column() -> TestResult {
 
     let a = range(&out, "Assessments")?;
     let h = headings(&a, 0);
-    let notes = h.iter().position(|x| x == "g8audit: required type").unwrap() as u32;
+    let notes = h
+        .iter()
+        .position(|x| x == "g8audit: required type")
+        .unwrap() as u32;
     assert_eq!(notes, 8, "after the 8 original columns");
     // Row 3 (U001's annual Full) was completed late: the rules' note is on its row.
     let note = audit
@@ -465,17 +501,24 @@ fn annotation_columns_follow_the_last_used_column() -> TestResult {
         .expect("a late row");
     assert_eq!(note.assessment, 1);
     assert_eq!(text(&a, 2, notes), note.required.unwrap().name());
-    assert_eq!(date(&at(&a, 2, notes + 1)), note.due);
     assert_eq!(
-        at(&a, 2, notes + 2),
+        text(&a, 2, notes + 1),
+        format!("{} at {}", note.category.unwrap(), note.t)
+    );
+    assert_eq!(date(&at(&a, 2, notes + 2)), note.due);
+    assert_eq!(
+        at(&a, 2, notes + 3),
         Data::Float(note.days_late.unwrap() as f64)
     );
-    assert!(text(&a, 2, notes + 3).contains("COMPLETED_LATE"));
-    assert!(text(&a, 6, notes + 4).contains("BAD_DATE"));
+    assert!(text(&a, 2, notes + 4).contains("COMPLETED_LATE"));
+    assert!(text(&a, 6, notes + 5).contains("BAD_DATE"));
 
     let p = range(&out, "Premises")?;
     let used = text(&p, 22, 4);
-    assert!(used.contains("U001 supplier next assessment at 2026-11-01"), "{used}");
+    assert!(
+        used.contains("U001 supplier next assessment at 2026-11-01"),
+        "{used}"
+    );
     Ok(())
 }
 
@@ -537,7 +580,11 @@ fn auditing_the_workbook_again_gives_the_same_schedules_and_findings() -> TestRe
 
     // And a third time, from the annotated workbook itself: its notes are replaced, not kept.
     let out2 = dir.path().join("again.xlsx");
-    let (again, third) = write(std::slice::from_ref(&out), &out2, &WorkbookLimits::default())?;
+    let (again, third) = write(
+        std::slice::from_ref(&out),
+        &out2,
+        &WorkbookLimits::default(),
+    )?;
     assert_eq!(comparable(&second, false), comparable(&third, false));
     assert_eq!(sheet_names(&out)?, sheet_names(&out2)?);
     let users = again.sheets.iter().find(|s| s.name == "Users").unwrap();
@@ -559,7 +606,10 @@ fn the_same_audit_gives_the_same_bytes() -> TestResult {
     // The template too.
     write_template(&a)?;
     write_template(&b)?;
-    assert!(std::fs::read(&a)? == std::fs::read(&b)?, "two templates differ");
+    assert!(
+        std::fs::read(&a)? == std::fs::read(&b)?,
+        "two templates differ"
+    );
     // No temporary file is left beside the output.
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())?
         .filter_map(Result::ok)
@@ -588,7 +638,10 @@ fn an_input_is_never_overwritten() -> TestResult {
     let err = write_workbook(&input, &sneaky).unwrap_err();
     assert!(matches!(err, WorkbookError::OutputIsInput { .. }), "{err}");
     let msg = err.to_string();
-    assert!(msg.contains("premises.csv") && msg.contains("never writes to an input"), "{msg}");
+    assert!(
+        msg.contains("premises.csv") && msg.contains("never writes to an input"),
+        "{msg}"
+    );
     assert_eq!(std::fs::read(&paths[1])?, original);
 
     // A directory that does not exist: an error naming the path, and no file.
@@ -622,7 +675,12 @@ fn streamed_sheets_keep_their_header_and_last_row() -> TestResult {
     for sheet in outcome.sheets.iter().filter(|s| s.table.is_some()) {
         let r = range(&out, &sheet.name)?;
         let h = sheet.header_row.unwrap();
-        assert_eq!(at(&r, h, 0), Data::String("User ID".into()), "{}", sheet.name);
+        assert_eq!(
+            at(&r, h, 0),
+            Data::String("User ID".into()),
+            "{}",
+            sheet.name
+        );
         let last = sheet.rows.len() as u32 - 1;
         assert_eq!(
             text(&r, last, 0),
@@ -664,13 +722,21 @@ fn a_sheet_over_the_row_limit_continues_on_numbered_sheets() -> TestResult {
     assert_eq!(pos("Premises (2)"), pos("Premises") + 1);
     assert!(pos("Premises (6)") < pos("Assessments"));
     // Every row is there once, in order, under a copy of the header.
-    let source = &outcome.sheets.iter().find(|s| s.name == "premises").unwrap().rows;
+    let source = &outcome
+        .sheets
+        .iter()
+        .find(|s| s.name == "premises")
+        .unwrap()
+        .rows;
     let mut seen = Vec::new();
     for (k, name) in premises.iter().enumerate() {
         let r = range(&out, name)?;
         let first = if k == 0 { 0 } else { 1 };
         if k > 0 {
-            assert_eq!(headings(&r, 0)[..4], ["User ID", "As Of", "Domestic", "Non Domestic"]);
+            assert_eq!(
+                headings(&r, 0)[..4],
+                ["User ID", "As Of", "Domestic", "Non Domestic"]
+            );
         }
         let (end, _) = r.end().unwrap();
         assert!(end < 5, "{name} has {} rows", end + 1);
@@ -681,7 +747,11 @@ fn a_sheet_over_the_row_limit_continues_on_numbered_sheets() -> TestResult {
     let expected: Vec<String> = source.iter().map(|r| r[0].to_string()).collect();
     assert_eq!(seen, expected);
     // The refused count (premises row 25) is on Premises (6), row 5: the header, rows 22 to 25.
-    let issue = outcome.issues.iter().find(|i| i.cell.sheet == "premises").unwrap();
+    let issue = outcome
+        .issues
+        .iter()
+        .find(|i| i.cell.sheet == "premises")
+        .unwrap();
     assert_eq!(issue.cell.row, 24);
     let mut wb: Xlsx<_> = open_workbook(&out)?;
     let links: Vec<String> = names
@@ -690,7 +760,10 @@ fn a_sheet_over_the_row_limit_continues_on_numbered_sheets() -> TestResult {
         .flat_map(|n| wb.hyperlinks_by_sheet_name(n).unwrap())
         .filter_map(|l| l.location)
         .collect();
-    assert!(links.contains(&"'Premises (6)'!C5".to_string()), "{links:?}");
+    assert!(
+        links.contains(&"'Premises (6)'!C5".to_string()),
+        "{links:?}"
+    );
     // Findings and Schedule split the same way, and together hold every row.
     let findings: usize = names
         .iter()
@@ -736,6 +809,37 @@ fn the_template_is_a_valid_register_with_no_input_issues() -> TestResult {
     Ok(())
 }
 
+#[test]
+fn a_register_with_nothing_to_report_still_gets_every_sheet() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let users = dir.path().join("users.csv");
+    let assessments = dir.path().join("assessments.csv");
+    std::fs::write(&users, "User ID,Roles\nX001,Export Supplier\n")?;
+    std::fs::write(&assessments, "User ID,Type\n")?;
+    let out = dir.path().join("empty.xlsx");
+    let (_, audit) = write(&[users, assessments], &out, &WorkbookLimits::default())?;
+    assert!(audit.findings.is_empty());
+    assert_eq!(
+        sheet_names(&out)?,
+        [
+            "Summary",
+            "Findings",
+            "Schedule",
+            "Forecast",
+            "Users",
+            "Assessments",
+            "Input issues",
+            "About"
+        ]
+    );
+    let f = range(&out, "Findings")?;
+    assert_eq!(f.end().map(|e| e.0), Some(0), "the header only");
+    let r = range(&out, "Summary")?;
+    let row = find_row(&r, 0, "no findings").expect("says so");
+    assert_eq!(at(&r, row, 1), Data::Float(0.0));
+    Ok(())
+}
+
 /// `soffice` or `libreoffice`, if installed.
 fn soffice() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -762,7 +866,10 @@ fn libreoffice_shows_the_summary_schedule_and_findings() -> TestResult {
     let csv_dir = dir.path().join("csv");
     // Token 9 "true": cells as shown (dates as 01 Nov 2026); token 12 "-1": every sheet.
     let status = std::process::Command::new(soffice)
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
         .args(["--headless", "--convert-to"])
         .arg("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1")
         .arg("--outdir")
@@ -796,7 +903,10 @@ fn libreoffice_shows_the_summary_schedule_and_findings() -> TestResult {
         .filter(|s| s.status.as_str() == "overdue")
         .count();
     assert_eq!(find(&summary, "overdue")[1], overdue.to_string());
-    assert_eq!(find(&summary, "Findings")[1], audit.findings.len().to_string());
+    assert_eq!(
+        find(&summary, "Findings")[1],
+        audit.findings.len().to_string()
+    );
 
     let schedule = sheet("Schedule")?;
     assert_eq!(schedule.len(), audit.schedules.len() + 1);
@@ -805,7 +915,10 @@ fn libreoffice_shows_the_summary_schedule_and_findings() -> TestResult {
     for (row, s) in schedule[1..].iter().zip(&audit.schedules) {
         assert_eq!(row[0], s.user_id);
         assert_eq!(row[col("Status")], s.status.as_str());
-        let due = s.due.map(|d| d.format("%d %b %Y").to_string()).unwrap_or_default();
+        let due = s
+            .due
+            .map(|d| d.format("%d %b %Y").to_string())
+            .unwrap_or_default();
         assert_eq!(row[col("Due")], due, "{}", s.user_id);
     }
 

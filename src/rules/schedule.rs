@@ -807,8 +807,13 @@ pub fn build_schedule<'a>(
             let _ = write!(x, " (more thorough than the required {req}: meets it)");
         }
     }
-    for n in &notes_more {
+    // SPEC §6.8: say when a more thorough type met the requirement; the latest such is enough,
+    // with a count of the earlier ones.
+    if let Some(n) = notes_more.last() {
         let _ = write!(x, "; {n}");
+        if notes_more.len() > 1 {
+            let _ = write!(x, " (and {} earlier)", notes_more.len() - 1);
+        }
     }
     s.explanation = x;
     finish(b, s, sink, out, missing)

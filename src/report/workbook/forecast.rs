@@ -45,15 +45,13 @@ pub(super) fn write(
     let last = s.row().saturating_sub(1).max(first);
     s.table_settings(0, 0)?;
     s.skip(1);
-    s.push(
-        &[Cell::text(
-            "One count per schedule with a known next type (not left, not subject, entry \
-             incomplete or undetermined), in the month its next assessment is due; an overdue \
-             one counts in the first month: it is demand now.",
-        )
-        .overflow()],
-        styles,
-    )?;
+    for line in [
+        "One count per schedule with a known next type, in the month its next assessment is due.",
+        "Not counted: Users that left, not subject, entry incomplete or undetermined.",
+        "An overdue assessment counts in the first month: it is demand now.",
+    ] {
+        s.push(&[Cell::text(line).overflow()], styles)?;
+    }
 
     let mut chart = Chart::new(ChartType::ColumnStacked);
     for (col, colour) in [(1u16, 0x1F4E78u32), (2, 0x5B9BD5), (3, 0xBDD7EE)] {
@@ -68,9 +66,14 @@ pub(super) fn write(
         .title()
         .set_name("Assessments falling due by month (G8.11 demand estimate)");
     chart.y_axis().set_name("Assessments");
-    chart.x_axis().set_num_format("mmm yyyy");
-    chart.set_width(720).set_height(360);
-    s.worksheet().insert_chart(1, 6, &chart)?;
+    chart
+        .x_axis()
+        .set_num_format("mmm yyyy")
+        .set_label_interval(1);
+    chart.set_width(820).set_height(360);
+    // Below the table and its note, so the note is not hidden.
+    let chart_row = s.row() + 1;
+    s.worksheet().insert_chart(chart_row, 0, &chart)?;
     let ws = s.worksheet();
     ws.set_landscape();
     ws.set_paper_size(9);

@@ -9,8 +9,9 @@
 //! - Users: the status, next type, due date and days left of each schedule of the User (joined
 //!   `supplier: overdue; network: ok` when there are several; the earliest due date as a date),
 //!   its finding codes and the input issues of the row;
-//! - Assessments: the type the rules required of the row, its due date, days late, the row's
-//!   finding codes and input issues;
+//! - Assessments: the type the rules required of the row and the category (at the row's
+//!   determination date T) that required it, its due date, days late, the row's finding codes and
+//!   input issues;
 //! - Premises: which determinations used the snapshot, the findings and input issues of the row.
 //!
 //! Everything shown comes from the audit ([`crate::rules::Audit::row_notes`],
@@ -106,6 +107,9 @@ fn write_sheet(
                 cell = cell.with(|s| s.header = true);
             } else if cell.value == Value::Blank {
                 continue;
+            } else if sheet.header_row.is_some_and(|h| r < h) {
+                // A title above the table runs over the cells beside it; it does not set widths.
+                cell = cell.overflow();
             }
             cells.push((c as u16, cell));
         }
@@ -376,12 +380,13 @@ fn assessments(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
     for a in reg.assessments.iter().filter(|a| in_sheet(&a.cell, sheet)) {
         row_of.insert(a.index, a.cell.row);
     }
-    // Per row: (regime, required, due, days late) of each note, and the finding codes.
+    // Per row: (regime, required, due, days late, category at T) of each note, and the codes.
     type Note<'n> = (
         Option<&'n str>,
         Option<&'n str>,
         Option<NaiveDate>,
         Option<i64>,
+        String,
     );
     let mut notes: HashMap<u32, Vec<Note<'_>>> = HashMap::new();
     let mut codes: HashMap<u32, Vec<FindingCode>> = HashMap::new();
@@ -392,6 +397,10 @@ fn assessments(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
                 n.required.map(|t| t.name()),
                 n.due,
                 n.days_late,
+                match n.category {
+                    Some(c) => format!("{c} at {}", n.t),
+                    None => format!("undetermined at {} (counts missing)", n.t),
+                },
             ));
             codes.entry(*r).or_default().extend(n.codes.iter().copied());
         }
@@ -419,8 +428,9 @@ fn assessments(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
         let list = notes.get(&r).map(Vec::as_slice).unwrap_or(&[]);
         let required: Vec<_> = list
             .iter()
-            .map(|(regime, req, _, _)| (*regime, req.unwrap_or("(undetermined)").to_string()))
+            .map(|(regime, req, ..)| (*regime, req.unwrap_or("(undetermined)").to_string()))
             .collect();
+        let category: Vec<_> = list.iter().map(|n| (n.0, n.4.clone())).collect();
         let due = list.iter().filter_map(|n| n.2).min();
         let late = list.iter().filter_map(|n| n.3).max();
         let row_codes = codes.get(&r);
@@ -428,6 +438,7 @@ fn assessments(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
             r,
             vec![
                 Cell::opt_text(per_regime(&required)),
+                Cell::opt_text(per_regime(&category)),
                 Cell::opt_date(due),
                 Cell::opt_int(late).tone(if late.is_some() {
                     Tone::Red
@@ -443,6 +454,7 @@ fn assessments(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
     Notes {
         headings: &[
             "g8audit: required type",
+            "g8audit: category at T",
             "g8audit: due",
             "g8audit: days late",
             "g8audit: findings",

@@ -190,14 +190,13 @@ pub enum Mode {
     InMemory,
 }
 
-/// A new, unnamed worksheet in `mode`.
-///
-/// Constant-memory mode needs rust_xlsxwriter's `constant_memory` feature. While the build does
-/// not enable it, streamed sheets are kept in memory too; the writers are the same either way,
-/// because they only ever append rows.
+/// A new, unnamed worksheet in `mode`. In constant-memory mode a write to an earlier row is
+/// silently dropped, so every writer only ever appends rows (tested by reading the last row back).
 fn new_worksheet(wb: &mut Workbook, mode: Mode) -> Result<Worksheet, XlsxError> {
-    let _ = (wb, mode);
-    Ok(Worksheet::new())
+    match mode {
+        Mode::Streamed => wb.new_worksheet_with_constant_memory(),
+        Mode::InMemory => Ok(Worksheet::new()),
+    }
 }
 
 /// Excel's default row height, in points: one line of 11-point text.
@@ -548,12 +547,17 @@ pub fn with_suffix(base: &str, suffix: &str) -> String {
     let room = 31usize.saturating_sub(suffix.encode_utf16().count());
     let mut out = String::new();
     let mut units = 0;
+    let mut cut = false;
     for c in base.chars() {
         units += c.len_utf16();
         if units > room {
+            cut = true;
             break;
         }
         out.push(c);
+    }
+    if cut {
+        out.truncate(out.trim_end().len());
     }
     // A sheet name may not end with an apostrophe.
     while out.ends_with('\'') {
