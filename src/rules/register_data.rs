@@ -8,7 +8,6 @@ use crate::model::Role;
 use crate::rules::Context;
 use crate::rules::dates::{add_months, days_between};
 use crate::rules::findings::FindingCode;
-use crate::rules::regime::Regime;
 use crate::rules::sink::{Found, Sink};
 
 /// The User-level findings of User `i`. `missing` lists the determinations of its schedules that
@@ -45,10 +44,8 @@ pub fn user_findings(
         );
     }
 
-    // PREMISES_STALE: for Supplier and Network Parties, whose own counts are needed.
-    let counts_needed =
-        links.regimes.contains(&Regime::Supplier) || links.regimes.contains(&Regime::Network);
-    if counts_needed && let Some(latest) = uv.snapshots.last() {
+    // PREMISES_STALE (SPEC §4.2): any User whose latest snapshot is too old.
+    if let Some(latest) = uv.snapshots.last() {
         let age = days_between(latest.as_of, as_of);
         if age > ctx.params.stale_days {
             sink.push(
