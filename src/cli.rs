@@ -19,6 +19,8 @@ pub enum Command {
     Audit(AuditArgs),
     /// Read and check a register only: print every input issue.
     Validate(ValidateArgs),
+    /// One User's timeline, rule by rule: entry, each annual assessment, findings, what is next.
+    Explain(ExplainArgs),
     /// Print the rules in force as TOML.
     Rules(RulesArgs),
     /// Write a blank register workbook to start from.
@@ -77,6 +79,10 @@ pub struct AuditArgs {
     /// A Premises snapshot older than this many days is stale (PREMISES_STALE).
     #[arg(long, default_value_t = 45, value_name = "DAYS")]
     pub stale_days: u32,
+    /// Compare with last month's JSON report: mark findings new or persisting, list the
+    /// resolved ones and the schedules that changed.
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub compare_to: Option<PathBuf>,
     /// Exit with code 1 when a finding of this severity or above is found.
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
@@ -95,6 +101,38 @@ pub struct ValidateArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when standard output is a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// The User to explain (its user_id).
+    #[arg(long, short = 'u', value_name = "ID", required = true)]
+    pub user: String,
+    /// The audit date (YYYY-MM-DD); default today. Anything dated later is set aside.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Warn this many days before a due date (DUE_SOON).
+    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    pub warn_days: u32,
+    /// A Premises snapshot older than this many days is stale (PREMISES_STALE).
+    #[arg(long, default_value_t = 45, value_name = "DAYS")]
+    pub stale_days: u32,
+    /// Print the timeline as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// When to colour the text.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
 }
 
 #[derive(Debug, Args)]

@@ -115,6 +115,7 @@ fn write(
         rules: &rules,
         options: options(),
         warn_days: 90,
+        changes: None,
     };
     write_workbook_with(&input, out, limits)?;
     Ok((outcome, audit))
@@ -632,6 +633,7 @@ fn an_input_is_never_overwritten() -> TestResult {
         rules: &rules,
         options: options(),
         warn_days: 90,
+        changes: None,
     };
     // The same file, spelled another way.
     let sneaky = dir.path().join(".").join("premises.csv");

@@ -6,6 +6,7 @@ use super::{EXIT_FINDINGS, EXIT_OK, RunError, print_issues, read, write_output};
 use crate::cli::{AuditArgs, FailOn};
 use crate::config::{self, ConfigError};
 use crate::report;
+use crate::report::compare;
 use crate::report::workbook::{WorkbookInput, write_workbook};
 use crate::rules::findings::Severity;
 use crate::rules::{self, AuditParams};
@@ -27,6 +28,11 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
             .build_global();
     }
     let loaded = config::load_rules(args.read.rules.as_deref())?;
+    // Last month's report is checked before the register is read, so a wrong file fails fast.
+    let previous = match &args.compare_to {
+        Some(p) => Some(compare::load(p)?),
+        None => None,
+    };
     let rules = &loaded.rules;
     let outcome = read(&args.read, today)?;
     if !args.quiet {
@@ -38,9 +44,23 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
         stale_days: i64::from(args.stale_days),
     };
     let audit = rules::audit(&outcome.register, rules, &params);
+    let changes = previous.as_ref().map(|p| compare::compare(p, &audit));
+    if let Some(p) = &previous
+        && p.as_of > as_of
+        && !args.quiet
+    {
+        eprintln!(
+            "g8audit: note: {} is as of {}, later than this audit ({as_of}): \"new\" and \
+             \"resolved\" are relative to that later report",
+            p.path, p.as_of
+        );
+    }
     let inputs = &outcome.register.inputs;
     if let Some(dest) = &args.json {
-        let report = report::json::report(&audit, inputs, &outcome.issues);
+        let mut report = report::json::report(&audit, inputs, &outcome.issues);
+        if let Some(c) = &changes {
+            report = report.with_changes(c);
+        }
         write_output(dest, inputs, report::json::to_string(&report).as_bytes())?;
     }
     if let Some(out) = &args.output {
@@ -50,6 +70,7 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
             rules: &loaded,
             options: options(args, as_of),
             warn_days: params.warn_days,
+            changes: changes.as_ref(),
         };
         write_workbook(&input, out)?;
     }
@@ -63,7 +84,11 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
     }
     let to_stdout = args.json.as_deref() == Some("-") || args.findings_csv.as_deref() == Some("-");
     if !args.quiet {
-        let text = report::text::summary(&audit, outcome.issues.len(), 20);
+        let mut text = report::text::summary(&audit, outcome.issues.len(), 20);
+        if let Some(c) = &changes {
+            text.push_str(&c.summary_line());
+            text.push('\n');
+        }
         if args.json.is_none() && args.findings_csv.is_none() && args.output.is_none() {
             print!("{text}");
         } else if !to_stdout {
@@ -96,6 +121,9 @@ fn options(args: &AuditArgs, as_of: chrono::NaiveDate) -> Vec<(String, String)> 
     }
     if let Some(m) = &args.read.mapping {
         o.push(("--mapping".into(), path(m)));
+    }
+    if let Some(c) = &args.compare_to {
+        o.push(("--compare-to".into(), path(c)));
     }
     o
 }

@@ -2,6 +2,7 @@
 //! code; errors that stop a run are printed here with their cause chain.
 
 mod audit;
+mod explain;
 mod rules;
 mod template;
 mod validate;
@@ -36,6 +37,8 @@ pub enum RunError {
     },
     #[error(transparent)]
     Workbook(#[from] WorkbookError),
+    #[error(transparent)]
+    Compare(#[from] crate::report::compare::CompareError),
     #[error("{0}")]
     Usage(String),
 }
@@ -58,6 +61,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Audit(args) => audit::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Template(args) => template::run(&args),
     };

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::model::{InputFile, InputIssue};
+use crate::report::compare::{Change, Changes, PrevFinding, ScheduleChange};
 use crate::rules::Audit;
 use crate::rules::counts::Category;
 use crate::rules::findings::Finding;
@@ -23,11 +24,33 @@ pub struct Report<'a> {
     pub tool: Tool,
     pub as_of: NaiveDate,
     pub inputs: &'a [InputFile],
+    /// With `--compare-to`: the previous report and the counts of the comparison.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compared_to: Option<ComparedTo<'a>>,
     pub schedules: Vec<JsonSchedule<'a>>,
+    /// With `--compare-to`: schedules whose category, next type, due date or status changed,
+    /// or that were added or removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_schedules: Option<&'a [ScheduleChange]>,
     pub findings: Vec<JsonFinding<'a>>,
+    /// With `--compare-to`: the previous report's findings no longer present, as they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<&'a [PrevFinding]>,
     pub input_issues: Vec<JsonIssue<'a>>,
     pub forecast: &'a [ForecastMonth],
     pub summary: Summary,
+}
+
+/// The previous report of a `--compare-to` run.
+#[derive(Debug, Serialize)]
+pub struct ComparedTo<'a> {
+    pub path: &'a str,
+    pub as_of: NaiveDate,
+    pub tool_version: &'a str,
+    pub new: usize,
+    pub persisting: usize,
+    pub resolved: usize,
+    pub changed_schedules: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -71,6 +94,9 @@ pub struct JsonFinding<'a> {
     pub days: Option<i64>,
     pub message: &'a str,
     pub source: Option<String>,
+    /// With `--compare-to`: `new` or `persisting`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
 }
 
 #[derive(Debug, Serialize)]
@@ -96,7 +122,8 @@ pub struct Summary {
     pub set_aside: SetAside,
 }
 
-fn schedule(s: &Schedule) -> JsonSchedule<'_> {
+/// One schedule as the report writes it.
+pub fn schedule(s: &Schedule) -> JsonSchedule<'_> {
     JsonSchedule {
         user_id: &s.user_id,
         name: s.name.as_deref(),
@@ -120,7 +147,8 @@ fn schedule(s: &Schedule) -> JsonSchedule<'_> {
     }
 }
 
-fn finding(f: &Finding) -> JsonFinding<'_> {
+/// One finding as the report writes it (without `change`).
+pub fn finding(f: &Finding) -> JsonFinding<'_> {
     JsonFinding {
         user_id: &f.user_id,
         regime: f.regime,
@@ -131,6 +159,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         days: f.days,
         message: &f.message,
         source: f.source.as_ref().map(|c| c.to_string()),
+        change: None,
     }
 }
 
@@ -177,8 +206,11 @@ pub fn report<'a>(
         },
         as_of: audit.as_of,
         inputs,
+        compared_to: None,
         schedules: audit.schedules.iter().map(schedule).collect(),
+        changed_schedules: None,
         findings: audit.findings.iter().map(finding).collect(),
+        resolved: None,
         input_issues: issues
             .iter()
             .map(|i| JsonIssue {
@@ -192,6 +224,29 @@ pub fn report<'a>(
             .collect(),
         forecast: &audit.forecast,
         summary: summary(audit, issues.len()),
+    }
+}
+
+impl<'a> Report<'a> {
+    /// Adds the comparison with last month's report (`--compare-to`, SPEC §3.2): `change` on
+    /// every finding, `resolved`, `changed_schedules` and `compared_to`. `changes` must come from
+    /// the same audit as the report.
+    pub fn with_changes(mut self, changes: &'a Changes) -> Report<'a> {
+        for (i, f) in self.findings.iter_mut().enumerate() {
+            f.change = changes.finding(i);
+        }
+        self.compared_to = Some(ComparedTo {
+            path: &changes.previous_path,
+            as_of: changes.previous_as_of,
+            tool_version: &changes.previous_version,
+            new: changes.new_count(),
+            persisting: changes.persisting_count(),
+            resolved: changes.resolved.len(),
+            changed_schedules: changes.schedules.len(),
+        });
+        self.changed_schedules = Some(&changes.schedules);
+        self.resolved = Some(&changes.resolved);
+        self
     }
 }
 

@@ -1,5 +1,6 @@
 //! The Findings sheet: one row per finding, in the audit's order (the JSON report's), coloured by
-//! severity, each linked to the cell it rests on in the annotated input sheets.
+//! severity, each linked to the cell it rests on in the annotated input sheets. With
+//! `--compare-to` a first column says whether the finding is new or persisting.
 
 use rust_xlsxwriter::{Workbook, XlsxError};
 
@@ -24,22 +25,28 @@ pub(super) fn write(
     ctx: &Ctx<'_>,
     styles: &mut Styles,
 ) -> Result<(), XlsxError> {
+    // With --compare-to, a Change column comes first (new / persisting), the rest one over.
+    let changes = ctx.input.changes;
     let mut t = TableOut::new(&ctx.plan.findings, Some(0), Mode::Streamed)
         .with_setup(print_setup)
-        .with_wrap_widths(&[(8, 70)])
+        .with_wrap_widths(if changes.is_some() {
+            &[(9, 70)]
+        } else {
+            &[(8, 70)]
+        })
         .with_freeze_cols(0);
-    t.push(
-        wb,
-        HEADINGS.iter().map(|h| Cell::header(*h)).collect(),
-        styles,
-    )?;
-    for f in &ctx.audit().findings {
+    let mut headings: Vec<Cell> = HEADINGS.iter().map(|h| Cell::header(*h)).collect();
+    if changes.is_some() {
+        headings.insert(0, Cell::header("Change"));
+    }
+    t.push(wb, headings, styles)?;
+    for (i, f) in ctx.audit().findings.iter().enumerate() {
         let tone = severity_tone(f.severity());
         let source = match &f.source {
             Some(c) => Cell::link(ctx.map.display(c), ctx.map.link(c)),
             None => Cell::blank(),
         };
-        let row = vec![
+        let mut row = vec![
             Cell::text(f.severity().as_str()).bold(),
             Cell::text(f.code.as_str()),
             Cell::text(f.clause.clone()),
@@ -51,6 +58,11 @@ pub(super) fn write(
             Cell::text(f.message.clone()).wrap(),
             source,
         ];
+        if let Some(c) = changes {
+            let change = c.finding(i).map_or("", |x| x.as_str());
+            let cell = Cell::text(change);
+            row.insert(0, if change == "new" { cell.bold() } else { cell });
+        }
         t.push(wb, row.into_iter().map(|c| c.tone(tone)).collect(), styles)?;
     }
     t.finish(wb)

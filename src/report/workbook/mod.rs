@@ -17,6 +17,7 @@
 //! bytes.
 
 mod about;
+mod changes;
 mod findings;
 mod forecast;
 mod inputs;
@@ -36,6 +37,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 use crate::config::LoadedRules;
 use crate::model::InputFile;
 use crate::register::ReadOutcome;
+use crate::report::compare::Changes;
 use crate::report::json;
 use crate::rules::Audit;
 
@@ -58,6 +60,9 @@ pub struct WorkbookInput<'a> {
     pub options: Vec<(String, String)>,
     /// `--warn-days`: the due-soon window, named on the Summary.
     pub warn_days: i64,
+    /// With `--compare-to`: the comparison with last month's report (a Changes sheet after the
+    /// Forecast, and a Change column on Findings).
+    pub changes: Option<&'a Changes>,
 }
 
 /// Bounds of the output; the defaults are Excel's.
@@ -119,6 +124,7 @@ pub enum WorkbookError {
 ///     rules,
 ///     options: vec![("--as-of".into(), "2026-11-01".into())],
 ///     warn_days: 90,
+///     changes: None,
 /// };
 /// write_workbook(&input, std::path::Path::new("audit.xlsx"))?;
 /// # Ok(()) }
@@ -163,6 +169,8 @@ struct Plan {
     findings: Vec<Part>,
     schedule: Vec<Part>,
     forecast: String,
+    /// The Changes sheet's parts (none without `--compare-to`).
+    changes: Vec<Part>,
     /// (index into `outcome.sheets`, its parts), for the input sheets copied.
     inputs: Vec<(usize, Vec<Part>)>,
     issues: Vec<Part>,
@@ -210,6 +218,10 @@ fn plan(input: &WorkbookInput<'_>, limits: &WorkbookLimits) -> (Plan, SheetMap) 
     let findings = names.plan("Findings", audit.findings.len() as u32 + 1, Some(0), max);
     let schedule = names.plan("Schedule", audit.schedules.len() as u32 + 1, Some(0), max);
     let forecast = names.take("Forecast");
+    let changes = match input.changes {
+        Some(c) => names.plan("Changes", changes::row_count(c), None, max),
+        None => Vec::new(),
+    };
     let mut map = SheetMap::default();
     let mut inputs = Vec::new();
     for (i, sheet) in outcome.sheets.iter().enumerate() {
@@ -244,6 +256,7 @@ fn plan(input: &WorkbookInput<'_>, limits: &WorkbookLimits) -> (Plan, SheetMap) 
             findings,
             schedule,
             forecast,
+            changes,
             inputs,
             issues,
             about,
@@ -284,6 +297,9 @@ pub fn build_workbook(
     findings::write(&mut wb, &ctx, &mut styles)?;
     schedule::write(&mut wb, &ctx, &mut styles)?;
     forecast::write(&mut wb, &ctx, &mut styles)?;
+    if let Some(c) = input.changes {
+        changes::write(&mut wb, &ctx, c, &mut styles)?;
+    }
     inputs::write(&mut wb, &ctx, &mut styles)?;
     issues::write(&mut wb, &ctx, &mut styles)?;
     about::write(&mut wb, &ctx, &mut styles)?;

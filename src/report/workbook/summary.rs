@@ -135,6 +135,31 @@ pub(super) fn write(
         ],
         styles,
     )?;
+    if let (Some(c), Some(part)) = (ctx.input.changes, ctx.plan.changes.first()) {
+        s.push(
+            &[
+                label("New since last report"),
+                Cell::int(c.new_count() as i64).tone(if c.new_count() > 0 {
+                    Tone::Amber
+                } else {
+                    Tone::Green
+                }),
+                Cell::link(
+                    format!(
+                        "new findings since {}; {} persisting, {} resolved, {} schedules changed \
+                         (see Changes)",
+                        c.previous_as_of,
+                        c.persisting_count(),
+                        c.resolved.len(),
+                        c.schedules.len()
+                    ),
+                    Some(super::internal_link(&part.name, 0, 0)),
+                )
+                .overflow(),
+            ],
+            styles,
+        )?;
+    }
     s.push(
         &[
             label("Set aside"),
