@@ -303,11 +303,7 @@ pub fn infer_purposes(rows: &[Dated]) -> Vec<(Purpose, bool)> {
 }
 
 fn row_at<'a>(a: &'a Assessment, as_of: NaiveDate, set_aside: &mut SetAside) -> Option<Row<'a>> {
-    let mut submitted_on = a.submitted_on.get();
-    if submitted_on.is_some_and(|d| d > as_of) {
-        submitted_on = None;
-        set_aside.submissions += 1;
-    }
+    let submitted_on = a.submitted_on.get().filter(|d| *d <= as_of);
     let completion = match a.kind {
         AssessmentType::SelfAssessment => a.completed_on.get().filter(|d| *d <= as_of).or(
             // A Self with a submission but no completion completed on its submission (§6.9).
@@ -326,9 +322,13 @@ fn row_at<'a>(a: &'a Assessment, as_of: NaiveDate, set_aside: &mut SetAside) -> 
             booked_at_a = true;
             set_aside.completions_to_bookings += 1;
         } else {
+            // The whole row is set aside: it counts once, as a row.
             set_aside.rows_left_out += 1;
             return None;
         }
+    }
+    if a.submitted_on.get().is_some_and(|d| d > as_of) {
+        set_aside.submissions += 1;
     }
     let status = match (a.assurance_status.get(), a.status_set_on.get()) {
         (None, _) => StatusAtA::Blank,
