@@ -31,12 +31,27 @@ pub fn summary(audit: &Audit, input_issues: usize, max_breaches: usize) -> Strin
             "  input issues: {input_issues} (values refused and read as blank)"
         );
     }
-    if report.set_aside.total() > 0 {
+    let a = &report.set_aside;
+    if a.total() > 0 {
+        let parts: Vec<String> = [
+            (a.users, "Users not yet joined"),
+            (a.snapshots, "snapshots"),
+            (a.completions_to_bookings, "completions read as bookings"),
+            (a.rows_left_out, "rows left out"),
+            (a.submissions, "submissions"),
+            (a.remedial_completions, "remedial completions"),
+            (a.statuses, "statuses"),
+            (a.notifications, "G5.27 notifications"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
         let _ = writeln!(
             s,
-            "  set aside: {} values dated after {} (see summary.set_aside)",
-            report.set_aside.total(),
-            audit.as_of
+            "  set aside, dated after {}: {}",
+            audit.as_of,
+            parts.join(", ")
         );
     }
     let breaches: Vec<_> = audit
