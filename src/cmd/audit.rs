@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use super::progress::Progress;
 use super::{EXIT_FINDINGS, EXIT_OK, RunError, print_issues, read, write_output};
 use crate::cli::{AuditArgs, FailOn};
 use crate::config::{self, ConfigError};
@@ -34,6 +35,11 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
         None => None,
     };
     let rules = &loaded.rules;
+    let mut progress = Progress::new(args.quiet);
+    progress.stage(
+        "read",
+        format!("reading {} input file(s)", args.read.inputs.len()),
+    );
     let outcome = read(&args.read, today)?;
     if !args.quiet {
         print_issues(&outcome.issues, &outcome.register.inputs);
@@ -43,7 +49,19 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
         warn_days: i64::from(args.warn_days),
         stale_days: i64::from(args.stale_days),
     };
+    progress.stage(
+        "rules",
+        format!("auditing {} Users", outcome.register.users.len()),
+    );
     let audit = rules::audit(&outcome.register, rules, &params);
+    progress.stage(
+        "write",
+        format!(
+            "writing {} schedules and {} findings",
+            audit.schedules.len(),
+            audit.findings.len()
+        ),
+    );
     let changes = previous.as_ref().map(|p| compare::compare(p, &audit));
     if let Some(p) = &previous
         && p.as_of > as_of
@@ -82,6 +100,7 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
         })?;
         write_output(dest, inputs, &bytes)?;
     }
+    progress.finish();
     let to_stdout = args.json.as_deref() == Some("-") || args.findings_csv.as_deref() == Some("-");
     if !args.quiet {
         let mut text = report::text::summary(&audit, outcome.issues.len(), 20);

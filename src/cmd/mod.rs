@@ -3,6 +3,7 @@
 
 mod audit;
 mod explain;
+mod progress;
 mod rules;
 mod template;
 mod validate;
