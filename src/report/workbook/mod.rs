@@ -48,6 +48,9 @@ use names::{Names, SheetMap, is_csv_path, preferred_name};
 use sheet::Part;
 use styles::Styles;
 
+/// The deflate level of the output's zip container (1 fastest … 9 smallest).
+pub const ZIP_COMPRESSION_LEVEL: u8 = 1;
+
 /// Everything the workbook shows.
 pub struct WorkbookInput<'a> {
     /// What the rules concluded.
@@ -288,6 +291,9 @@ pub fn build_workbook(
             .collect(),
     };
     let mut wb = Workbook::new();
+    // Deflate dominates the time to write (most of a workbook is XML text); level 1 is several
+    // times faster than the default 6 for files about a fifth larger.
+    wb.set_zip_compression_level(ZIP_COMPRESSION_LEVEL);
     wb.set_properties(&properties(
         &format!("g8audit: SEC G8 audit as of {}", input.audit.as_of),
         input.audit.as_of,
