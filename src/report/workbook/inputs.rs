@@ -17,7 +17,10 @@
 //! Everything shown comes from the audit ([`crate::rules::Audit::row_notes`],
 //! [`crate::rules::Audit::snapshot_uses`], the schedules and findings): nothing is re-derived.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+// Hash maps keyed by row numbers and cells, looked up once per input cell: FxHash, not SipHash.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::{NaiveDate, NaiveTime};
 use rust_xlsxwriter::{Workbook, XlsxError};
@@ -151,7 +154,7 @@ fn convert(v: &RawValue, typed: Option<Typed>) -> Cell {
 /// The cells of `sheet` whose value the reader parsed into a date or a count.
 fn typed_cells(ctx: &Ctx<'_>, sheet: &RawSheet) -> HashMap<(u32, u32), Typed> {
     let reg = &ctx.input.outcome.register;
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     let mut date = |l: &Located<NaiveDate>| {
         if let (Some(d), Some(c)) = (l.value, &l.cell)
             && in_sheet(c, sheet)
@@ -236,7 +239,7 @@ fn worst_tone<'f>(findings: impl IntoIterator<Item = &'f FindingCode>) -> Tone {
 
 /// The input issue codes of each row of `sheet`.
 fn issues_by_row(ctx: &Ctx<'_>, sheet: &RawSheet) -> HashMap<u32, Vec<&'static str>> {
-    let mut out: HashMap<u32, Vec<&'static str>> = HashMap::new();
+    let mut out: HashMap<u32, Vec<&'static str>> = HashMap::default();
     for i in &ctx.input.outcome.issues {
         if in_sheet(&i.cell, sheet) {
             let v = out.entry(i.cell.row).or_default();
@@ -250,7 +253,7 @@ fn issues_by_row(ctx: &Ctx<'_>, sheet: &RawSheet) -> HashMap<u32, Vec<&'static s
 
 /// The findings whose source cell is in each row of `sheet`.
 fn findings_by_row<'a>(ctx: &'a Ctx<'_>, sheet: &RawSheet) -> HashMap<u32, Vec<&'a Finding>> {
-    let mut out: HashMap<u32, Vec<&Finding>> = HashMap::new();
+    let mut out: HashMap<u32, Vec<&Finding>> = HashMap::default();
     for f in &ctx.audit().findings {
         if let Some(c) = &f.source
             && in_sheet(c, sheet)
@@ -288,7 +291,7 @@ fn per_regime(items: &[(Option<&str>, String)]) -> Option<String> {
 
 fn users(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
     let audit = ctx.audit();
-    let mut schedules: HashMap<u32, Vec<&Schedule>> = HashMap::new();
+    let mut schedules: HashMap<u32, Vec<&Schedule>> = HashMap::default();
     for s in audit
         .schedules
         .iter()
@@ -296,7 +299,7 @@ fn users(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
     {
         schedules.entry(s.user_cell.row).or_default().push(s);
     }
-    let mut codes_by_user: HashMap<&str, Vec<FindingCode>> = HashMap::new();
+    let mut codes_by_user: HashMap<&str, Vec<FindingCode>> = HashMap::default();
     for f in &audit.findings {
         codes_by_user
             .entry(f.user_id.as_str())
@@ -304,7 +307,7 @@ fn users(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
             .push(f.code);
     }
     let issues = issues_by_row(ctx, sheet);
-    let mut rows = HashMap::new();
+    let mut rows = HashMap::default();
     let users_here = ctx
         .input
         .outcome
@@ -376,7 +379,7 @@ fn users(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
 fn assessments(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
     let audit = ctx.audit();
     let reg = &ctx.input.outcome.register;
-    let mut row_of: HashMap<usize, u32> = HashMap::new();
+    let mut row_of: HashMap<usize, u32> = HashMap::default();
     for a in reg.assessments.iter().filter(|a| in_sheet(&a.cell, sheet)) {
         row_of.insert(a.index, a.cell.row);
     }
@@ -388,8 +391,8 @@ fn assessments(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
         Option<i64>,
         String,
     );
-    let mut notes: HashMap<u32, Vec<Note<'_>>> = HashMap::new();
-    let mut codes: HashMap<u32, Vec<FindingCode>> = HashMap::new();
+    let mut notes: HashMap<u32, Vec<Note<'_>>> = HashMap::default();
+    let mut codes: HashMap<u32, Vec<FindingCode>> = HashMap::default();
     for n in &audit.row_notes {
         if let Some(r) = row_of.get(&n.assessment) {
             notes.entry(*r).or_default().push((
@@ -423,7 +426,7 @@ fn assessments(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
         .chain(issues.keys())
         .copied()
         .collect();
-    let mut rows = HashMap::new();
+    let mut rows = HashMap::default();
     for r in rows_touched {
         let list = notes.get(&r).map(Vec::as_slice).unwrap_or(&[]);
         let required: Vec<_> = list
@@ -466,7 +469,7 @@ fn assessments(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
 
 fn premises(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
     let audit = ctx.audit();
-    let mut uses: HashMap<u32, Vec<String>> = HashMap::new();
+    let mut uses: HashMap<u32, Vec<String>> = HashMap::default();
     for u in audit
         .snapshot_uses
         .iter()
@@ -489,7 +492,7 @@ fn premises(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
         .chain(issues.keys())
         .copied()
         .collect();
-    let mut rows = HashMap::new();
+    let mut rows = HashMap::default();
     for r in rows_touched {
         let used = uses.get(&r).map(|list| {
             let mut shown: Vec<String> = list.iter().take(MAX_USES_SHOWN).cloned().collect();

@@ -276,7 +276,7 @@ impl SheetOut {
         &mut self,
         row: u32,
         cells: impl Iterator<Item = (u16, &'c Cell)>,
-    ) -> Result<(), XlsxError> {
+    ) -> Result<usize, XlsxError> {
         let mut lines = 1;
         for (col, cell) in cells {
             if !cell.style.wrap {
@@ -296,7 +296,7 @@ impl SheetOut {
             let height = (lines as f64 * LINE_HEIGHT).min(MAX_ROW_HEIGHT);
             self.ws.set_row_height(row, height)?;
         }
-        Ok(())
+        Ok(lines)
     }
 
     /// The row the next [`SheetOut::push`] writes (0-based).
@@ -327,7 +327,7 @@ impl SheetOut {
         styles: &mut Styles,
     ) -> Result<u32, XlsxError> {
         let row = self.row;
-        self.fit_row_height(
+        let lines = self.fit_row_height(
             row,
             cells
                 .iter()
@@ -336,7 +336,7 @@ impl SheetOut {
         )?;
         for (i, cell) in cells.iter().enumerate() {
             let col = first_col + i as u16;
-            self.write_cell(row, col, cell, styles)?;
+            self.write_cell(row, col, cell, lines == 1, styles)?;
         }
         self.row += 1;
         Ok(row)
@@ -349,9 +349,9 @@ impl SheetOut {
         styles: &mut Styles,
     ) -> Result<u32, XlsxError> {
         let row = self.row;
-        self.fit_row_height(row, cells.iter().map(|(c, cell)| (*c, cell)))?;
+        let lines = self.fit_row_height(row, cells.iter().map(|(c, cell)| (*c, cell)))?;
         for (col, cell) in cells {
-            self.write_cell(row, *col, cell, styles)?;
+            self.write_cell(row, *col, cell, lines == 1, styles)?;
         }
         self.row += 1;
         Ok(row)
@@ -362,18 +362,29 @@ impl SheetOut {
         row: RowNum,
         col: ColNum,
         cell: &Cell,
+        one_line: bool,
         styles: &mut Styles,
     ) -> Result<(), XlsxError> {
         let ws = &mut self.ws;
         let st = cell.style;
+        // A plain cell in a one-line row is written without a format (its top alignment only
+        // shows in taller rows): looking a Format up hashes all its fields, once per cell, which
+        // dominated the writing of large input sheets.
+        let plain = one_line && st == Style::default();
         match &cell.value {
             Value::Blank => {
                 if st != Style::default() {
                     ws.write_blank(row, col, styles.get(Kind::Text, st))?;
                 }
             }
+            Value::Text(s) if plain => {
+                ws.write_string(row, col, fit_text(s))?;
+            }
             Value::Text(s) => {
                 ws.write_string_with_format(row, col, fit_text(s), styles.get(Kind::Text, st))?;
+            }
+            Value::Number(n) if n.is_finite() && plain => {
+                ws.write_number(row, col, *n)?;
             }
             Value::Number(n) if n.is_finite() => {
                 ws.write_number_with_format(row, col, *n, styles.get(Kind::Number, st))?;

@@ -4,7 +4,7 @@
 //! ([`Kind`]) and how it is marked ([`Style`]), so that colours and date formats are decided in
 //! one place. Nothing here writes a cell.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
 
