@@ -5,6 +5,7 @@
 //! types only say what a register holds once every cell has been parsed.
 
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -15,8 +16,8 @@ use serde::{Deserialize, Serialize};
 pub struct CellRef {
     /// Index into [`Register::inputs`] of the file the cell is in.
     pub input: usize,
-    /// The sheet name (for CSV inputs, the file stem).
-    pub sheet: String,
+    /// The sheet name (for CSV inputs, the file stem), shared by every cell of the sheet.
+    pub sheet: Arc<str>,
     /// 0-based row (row 1 in a spreadsheet is 0 here).
     pub row: u32,
     /// 0-based column (column A is 0).

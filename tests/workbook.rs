@@ -528,7 +528,7 @@ fn annotation_columns_follow_the_last_used_column() -> TestResult {
 fn comparable(a: &Audit, fold_case: bool) -> (Vec<String>, Vec<String>) {
     let blank = CellRef {
         input: 0,
-        sheet: String::new(),
+        sheet: "".into(),
         row: 0,
         col: 0,
     };
@@ -752,7 +752,7 @@ fn a_sheet_over_the_row_limit_continues_on_numbered_sheets() -> TestResult {
     let issue = outcome
         .issues
         .iter()
-        .find(|i| i.cell.sheet == "premises")
+        .find(|i| &*i.cell.sheet == "premises")
         .unwrap();
     assert_eq!(issue.cell.row, 24);
     let mut wb: Xlsx<_> = open_workbook(&out)?;

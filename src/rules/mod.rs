@@ -83,7 +83,8 @@ pub struct SnapshotUse {
     pub user_id: String,
     pub regime: Regime,
     pub t: NaiveDate,
-    pub purpose: String,
+    /// Which determination: `assessment` (an annual row's) or `next assessment`.
+    pub purpose: &'static str,
 }
 
 /// Everything the rules concluded. Writers read this; none of them decides anything.

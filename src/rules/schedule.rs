@@ -270,7 +270,7 @@ impl<'c, 'a> Builder<'c, 'a> {
         );
     }
 
-    fn determine(&mut self, t: NaiveDate, purpose: &str) -> Determination {
+    fn determine(&mut self, t: NaiveDate, purpose: &'static str) -> Determination {
         let det = determine(
             &self.ctx.view,
             &self.ctx.links,
@@ -290,7 +290,7 @@ impl<'c, 'a> Builder<'c, 'a> {
                     user_id: self.sink.user_id.to_string(),
                     regime: self.regime,
                     t,
-                    purpose: purpose.to_string(),
+                    purpose,
                 });
             }
         }

@@ -5,7 +5,10 @@
 //! so that no later rule has to think about the audit date when it reads a completion, a
 //! submission, a snapshot or a status. Purposes are then inferred from the register at A.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -76,6 +79,18 @@ pub struct SetAside {
 }
 
 impl SetAside {
+    /// Adds another count to this one.
+    pub fn add(&mut self, other: &SetAside) {
+        self.users += other.users;
+        self.snapshots += other.snapshots;
+        self.completions_to_bookings += other.completions_to_bookings;
+        self.rows_left_out += other.rows_left_out;
+        self.submissions += other.submissions;
+        self.remedial_completions += other.remedial_completions;
+        self.statuses += other.statuses;
+        self.notifications += other.notifications;
+    }
+
     pub fn total(&self) -> usize {
         self.users
             + self.snapshots
@@ -126,62 +141,45 @@ fn at<T: Copy>(value: Option<T>, keep: impl Fn(T) -> bool) -> Option<T> {
     value.filter(|v| keep(*v))
 }
 
-/// Builds the register as it stood at `as_of`.
+/// Builds the register as it stood at `as_of`. Rows and snapshots are grouped by User in one
+/// pass; each User is then read at A in parallel (rayon), in register order.
 pub fn view_at(register: &Register, as_of: NaiveDate) -> View<'_> {
-    let mut set_aside = SetAside::default();
-    let mut rows_by_user: BTreeMap<&str, Vec<&Assessment>> = BTreeMap::new();
+    let index: FxHashMap<&str, usize> = register
+        .users
+        .iter()
+        .enumerate()
+        .rev() // the first of duplicate ids wins, as the reader keeps the first
+        .map(|(i, u)| (u.user_id.as_str(), i))
+        .collect();
+    let mut rows_by_user: Vec<Vec<&Assessment>> = vec![Vec::new(); register.users.len()];
     for a in &register.assessments {
-        rows_by_user.entry(a.user_id.as_str()).or_default().push(a);
+        if let Some(&i) = index.get(a.user_id.as_str()) {
+            rows_by_user[i].push(a);
+        }
     }
-    let mut snaps_by_user: BTreeMap<&str, Vec<&Snapshot>> = BTreeMap::new();
+    let mut snaps_by_user: Vec<Vec<&Snapshot>> = vec![Vec::new(); register.users.len()];
     for s in &register.premises {
-        snaps_by_user.entry(s.user_id.as_str()).or_default().push(s);
+        if let Some(&i) = index.get(s.user_id.as_str()) {
+            snaps_by_user[i].push(s);
+        }
     }
+    let read: Vec<(Option<UserView<'_>>, SetAside)> = register
+        .users
+        .par_iter()
+        .zip(rows_by_user.into_par_iter())
+        .zip(snaps_by_user.into_par_iter())
+        .map(|((user, rows), snaps)| user_at(user, &rows, snaps, as_of))
+        .collect();
 
-    let mut users = Vec::with_capacity(register.users.len());
-    let mut by_id = HashMap::with_capacity(register.users.len());
-    for user in &register.users {
-        let rows = rows_by_user
-            .remove(user.user_id.as_str())
-            .unwrap_or_default();
-        let snaps = snaps_by_user
-            .remove(user.user_id.as_str())
-            .unwrap_or_default();
-        if !joined_by(&rows, &snaps, as_of) {
-            set_aside.users += 1;
-            continue;
+    let mut set_aside = SetAside::default();
+    let mut users = Vec::with_capacity(read.len());
+    let mut by_id = HashMap::with_capacity(read.len());
+    for (user, counted) in read {
+        set_aside.add(&counted);
+        if let Some(u) = user {
+            by_id.insert(u.user.user_id.as_str(), users.len());
+            users.push(u);
         }
-        let mut view_rows: Vec<Row<'_>> = rows
-            .iter()
-            .filter_map(|a| row_at(a, as_of, &mut set_aside))
-            .collect();
-        let dated: Vec<Dated> = view_rows.iter().map(Dated::of).collect();
-        for (row, (purpose, inferred)) in view_rows.iter_mut().zip(infer_purposes(&dated)) {
-            row.purpose = purpose;
-            row.purpose_inferred = inferred;
-        }
-        let mut snapshots: Vec<&Snapshot> = Vec::with_capacity(snaps.len());
-        for s in snaps {
-            if s.as_of <= as_of {
-                snapshots.push(s);
-            } else {
-                set_aside.snapshots += 1;
-            }
-        }
-        snapshots.sort_by_key(|s| s.as_of);
-        let sms = user.sms_notified_on.get();
-        let sms_hidden = sms.is_some_and(|d| d > as_of);
-        if sms_hidden {
-            set_aside.notifications += 1;
-        }
-        by_id.insert(user.user_id.as_str(), users.len());
-        users.push(UserView {
-            user,
-            rows: view_rows,
-            snapshots,
-            sms_notified_on: at(sms, |d| d <= as_of),
-            sms_hidden,
-        });
     }
     View {
         as_of,
@@ -190,6 +188,46 @@ pub fn view_at(register: &Register, as_of: NaiveDate) -> View<'_> {
         set_aside,
         has_sms_column: register.has_sms_notified_column,
     }
+}
+
+/// One User at A, or `None` when it had not joined yet; with what A set aside.
+fn user_at<'a>(
+    user: &'a User,
+    rows: &[&'a Assessment],
+    snaps: Vec<&'a Snapshot>,
+    as_of: NaiveDate,
+) -> (Option<UserView<'a>>, SetAside) {
+    let mut set_aside = SetAside::default();
+    if !joined_by(rows, &snaps, as_of) {
+        set_aside.users += 1;
+        return (None, set_aside);
+    }
+    let mut view_rows: Vec<Row<'_>> = rows
+        .iter()
+        .filter_map(|a| row_at(a, as_of, &mut set_aside))
+        .collect();
+    let dated: Vec<Dated> = view_rows.iter().map(Dated::of).collect();
+    for (row, (purpose, inferred)) in view_rows.iter_mut().zip(infer_purposes(&dated)) {
+        row.purpose = purpose;
+        row.purpose_inferred = inferred;
+    }
+    let total = snaps.len();
+    let mut snapshots: Vec<&Snapshot> = snaps.into_iter().filter(|s| s.as_of <= as_of).collect();
+    set_aside.snapshots += total - snapshots.len();
+    snapshots.sort_by_key(|s| s.as_of);
+    let sms = user.sms_notified_on.get();
+    let sms_hidden = sms.is_some_and(|d| d > as_of);
+    if sms_hidden {
+        set_aside.notifications += 1;
+    }
+    let view = UserView {
+        user,
+        rows: view_rows,
+        snapshots,
+        sms_notified_on: at(sms, |d| d <= as_of),
+        sms_hidden,
+    };
+    (Some(view), set_aside)
 }
 
 /// SPEC §2.9: a User with nothing dated on or before A (no snapshot, booking, completion or

@@ -7,6 +7,7 @@
 //! (`internal:'Users'!A5`). Nothing here writes a cell.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::model::CellRef;
 use crate::register::{RawSheet, normalise_heading};
@@ -145,7 +146,7 @@ pub fn is_csv_path(path: &str) -> bool {
 /// Where the sheets of the inputs went.
 #[derive(Debug, Default)]
 pub struct SheetMap {
-    sheets: HashMap<(usize, String), Placed>,
+    sheets: HashMap<(usize, Arc<str>), Placed>,
 }
 
 #[derive(Debug, Clone)]
@@ -156,12 +157,12 @@ struct Placed {
 impl SheetMap {
     pub fn insert(&mut self, input: usize, sheet: &str, parts: Vec<Part>) {
         self.sheets
-            .insert((input, sheet.to_string()), Placed { parts });
+            .insert((input, Arc::from(sheet)), Placed { parts });
     }
 
     /// The output sheet and 0-based row and column of an input cell.
     pub fn locate(&self, cell: &CellRef) -> Option<(&str, u32, u32)> {
-        let placed = self.sheets.get(&(cell.input, cell.sheet.clone()))?;
+        let placed = self.sheets.get(&(cell.input, Arc::clone(&cell.sheet)))?;
         let part = placed
             .parts
             .iter()
@@ -188,7 +189,7 @@ impl SheetMap {
         match self.locate(cell) {
             Some((name, row, col)) => CellRef {
                 input: cell.input,
-                sheet: name.to_string(),
+                sheet: Arc::from(name),
                 row,
                 col,
             }
