@@ -6,6 +6,7 @@
 //! type, an unknown user, a refused count) are skipped with their issue. No rule is applied here.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -80,7 +81,7 @@ pub(crate) fn build(
         (
             i.cell.input,
             order
-                .get(&(i.cell.input, i.cell.sheet.as_str()))
+                .get(&(i.cell.input, &*i.cell.sheet))
                 .copied()
                 .unwrap_or(usize::MAX),
             i.cell.row,
@@ -159,6 +160,8 @@ fn fold_lookalikes(s: &str) -> String {
 /// One data row of a table sheet.
 struct Row<'a> {
     sheet: &'a RawSheet,
+    /// The sheet's name, shared by the cells of every record read from it.
+    name: Arc<str>,
     row: u32,
 }
 
@@ -166,7 +169,7 @@ impl<'a> Row<'a> {
     fn cell_ref(&self, col: u32) -> CellRef {
         CellRef {
             input: self.sheet.input,
-            sheet: self.sheet.name.clone(),
+            sheet: Arc::clone(&self.name),
             row: self.row,
             col,
         }
@@ -182,6 +185,7 @@ impl<'a> Row<'a> {
 /// The data rows of a table sheet: below the header row, not all blank (annotation columns
 /// g8audit appended are not data).
 fn data_rows(sheet: &RawSheet) -> impl Iterator<Item = Row<'_>> {
+    let name: Arc<str> = Arc::from(sheet.name.as_str());
     let start = sheet
         .header_row
         .map(|h| h as usize + 1)
@@ -200,6 +204,7 @@ fn data_rows(sheet: &RawSheet) -> impl Iterator<Item = Row<'_>> {
         })
         .map(move |(r, _)| Row {
             sheet,
+            name: Arc::clone(&name),
             row: r as u32,
         })
 }
