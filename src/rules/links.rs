@@ -27,6 +27,8 @@ pub struct Links {
     pub users: Vec<UserLinks>,
     /// Group label → members.
     pub groups: BTreeMap<String, Vec<usize>>,
+    /// Users with the Shared Resource Provider role, in register order.
+    pub srps: Vec<usize>,
 }
 
 impl Links {
@@ -78,7 +80,19 @@ impl Links {
         for ((links, u), served) in users.iter_mut().zip(&view.users).zip(served) {
             links.regimes = regime::regimes(&u.user.roles, served);
         }
-        Links { users, groups }
+        let srps = (0..n)
+            .filter(|&i| {
+                view.users[i]
+                    .user
+                    .roles
+                    .contains(&Role::SharedResourceProvider)
+            })
+            .collect();
+        Links {
+            users,
+            groups,
+            srps,
+        }
     }
 
     /// Users other than `i` sharing a group with `i`.

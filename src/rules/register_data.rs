@@ -65,11 +65,10 @@ pub fn user_findings(
     // SPEC §6.14: a name that is not a User with the SRP role links nobody.
     if !links.unknown_srps.is_empty() {
         let srps: Vec<&str> = ctx
-            .view
-            .users
+            .links
+            .srps
             .iter()
-            .filter(|u| u.user.roles.contains(&Role::SharedResourceProvider))
-            .map(|u| u.user.user_id.as_str())
+            .map(|&j| ctx.view.users[j].user.user_id.as_str())
             .collect();
         let hint = |name: &str| {
             crate::suggest::closest(name, srps.iter().copied())
