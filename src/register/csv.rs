@@ -7,6 +7,8 @@
 //! row 0 is the first line, blank lines count, and a quoted field spanning lines is one row.
 //! Every field is kept as text; parsing is left to the record builder.
 
+use std::borrow::Cow;
+
 use super::headers::match_columns;
 use super::{CellBudget, LimitKind, RawSheet, RawValue, ReadError, Table};
 
@@ -31,6 +33,17 @@ pub(crate) fn read_csv(
         found,
         max,
     };
+
+    // The csv crate holds a whole record, and an index entry per field, before it hands the
+    // record over: bound both before it starts.
+    if let Some((kind, found)) = prescan(text.as_bytes(), delimiter, &limits) {
+        let max = match kind {
+            LimitKind::Columns => u64::from(limits.max_columns),
+            LimitKind::CsvFieldBytes => limits.max_csv_field_bytes as u64,
+            _ => limits.max_csv_line_bytes as u64,
+        };
+        return Err(limit(kind, found, max));
+    }
 
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
@@ -73,6 +86,14 @@ pub(crate) fn read_csv(
         let row = breaks_before.saturating_sub(embedded_breaks);
         if row >= u64::from(limits.max_rows) {
             return Err(limit(LimitKind::Rows, row + 1, u64::from(limits.max_rows)));
+        }
+        let line_bytes = record.as_byte_record().as_slice().len() + record.len();
+        if line_bytes > limits.max_csv_line_bytes {
+            return Err(limit(
+                LimitKind::CsvLineBytes,
+                line_bytes as u64,
+                limits.max_csv_line_bytes as u64,
+            ));
         }
         if record.len() as u64 > u64::from(limits.max_columns) {
             return Err(limit(
@@ -123,6 +144,69 @@ pub(crate) fn read_csv(
     })
 }
 
+/// Walks the records as the csv crate splits them (a quote opens a quoted field only at the
+/// start of a field; `""` inside one is a quote; line breaks inside one belong to the field) and
+/// returns the first limit a record passes: too many fields, a field or a record too long.
+fn prescan(bytes: &[u8], delimiter: u8, limits: &super::Limits) -> Option<(LimitKind, u64)> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Start,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::Start;
+    let (mut fields, mut field, mut record) = (1u64, 0u64, 0u64);
+    let max_fields = u64::from(limits.max_columns);
+    let max_field = limits.max_csv_field_bytes as u64;
+    let max_record = limits.max_csv_line_bytes as u64;
+    for &b in bytes {
+        let line_break = b == b'\n' || b == b'\r';
+        let ends_field = b == delimiter;
+        match state {
+            State::Quoted => {
+                if b == b'"' {
+                    state = State::QuoteInQuoted;
+                } else {
+                    field += 1;
+                }
+            }
+            State::QuoteInQuoted if b == b'"' => {
+                field += 1;
+                state = State::Quoted;
+            }
+            _ if ends_field => {
+                fields += 1;
+                field = 0;
+                state = State::Start;
+            }
+            _ if line_break => {
+                fields = 1;
+                field = 0;
+                record = 0;
+                state = State::Start;
+                continue;
+            }
+            State::Start if b == b'"' => state = State::Quoted,
+            _ => {
+                field += 1;
+                state = State::Unquoted;
+            }
+        }
+        record += 1;
+        if fields > max_fields {
+            return Some((LimitKind::Columns, fields));
+        }
+        if field > max_field {
+            return Some((LimitKind::CsvFieldBytes, field));
+        }
+        if record > max_record {
+            return Some((LimitKind::CsvLineBytes, record));
+        }
+    }
+    None
+}
+
 /// Line breaks in `bytes`: `\n`, `\r\n`, or a lone `\r`.
 fn count_breaks(bytes: &[u8]) -> u64 {
     let mut n = 0;
@@ -137,29 +221,33 @@ fn count_breaks(bytes: &[u8]) -> u64 {
 }
 
 /// The file as text: UTF-8 (BOM dropped), UTF-16 with a BOM, else Windows-1252.
-fn decode(bytes: &[u8]) -> String {
+fn decode(bytes: &[u8]) -> Cow<'_, str> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return String::from_utf8_lossy(rest).into_owned();
+        return String::from_utf8_lossy(rest);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         let units = rest
             .chunks_exact(2)
             .map(|p| u16::from_le_bytes([p[0], p[1]]));
-        return char::decode_utf16(units)
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect();
+        return Cow::Owned(
+            char::decode_utf16(units)
+                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect(),
+        );
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         let units = rest
             .chunks_exact(2)
             .map(|p| u16::from_be_bytes([p[0], p[1]]));
-        return char::decode_utf16(units)
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect();
+        return Cow::Owned(
+            char::decode_utf16(units)
+                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect(),
+        );
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => bytes.iter().map(|&b| cp1252(b)).collect(),
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(bytes.iter().map(|&b| cp1252(b)).collect()),
     }
 }
 
@@ -179,7 +267,12 @@ fn cp1252(b: u8) -> char {
 /// The delimiter under which the first lines look most like a register: most recognised
 /// headings in one row, then most fields in the first row; comma on a tie.
 fn sniff_delimiter(text: &str) -> u8 {
-    let head: String = text.lines().take(10).collect::<Vec<_>>().join("\n");
+    // The first ten lines, and no more than 64 KiB of them: a header row is not longer.
+    let mut end = text.len().min(64 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head: String = text[..end].lines().take(10).collect::<Vec<_>>().join("\n");
     let mut best = (b',', 0usize, 0usize);
     for d in DELIMITERS {
         let mut reader = ::csv::ReaderBuilder::new()

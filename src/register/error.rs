@@ -22,6 +22,10 @@ pub enum LimitKind {
     Columns,
     /// `max_csv_field_bytes`: one CSV field.
     CsvFieldBytes,
+    /// `max_csv_line_bytes`: one CSV record.
+    CsvLineBytes,
+    /// `max_decompressed_bytes`: what a workbook expands to.
+    DecompressedBytes,
 }
 
 impl LimitKind {
@@ -33,12 +37,15 @@ impl LimitKind {
             LimitKind::Rows => "max_rows",
             LimitKind::Columns => "max_columns",
             LimitKind::CsvFieldBytes => "max_csv_field_bytes",
+            LimitKind::CsvLineBytes => "max_csv_line_bytes",
+            LimitKind::DecompressedBytes => "max_decompressed_bytes",
         }
     }
 
     fn unit(self) -> &'static str {
         match self {
-            LimitKind::FileBytes | LimitKind::CsvFieldBytes => "bytes",
+            LimitKind::FileBytes | LimitKind::CsvFieldBytes | LimitKind::CsvLineBytes => "bytes",
+            LimitKind::DecompressedBytes => "bytes once decompressed",
             LimitKind::Cells => "cells",
             LimitKind::Rows => "rows",
             LimitKind::Columns => "columns",
@@ -60,8 +67,11 @@ impl LimitKind {
             LimitKind::Cells | LimitKind::Rows | LimitKind::Columns => {
                 "look for stray values far below or to the right of the data, split the register"
             }
-            LimitKind::CsvFieldBytes => {
+            LimitKind::CsvFieldBytes | LimitKind::CsvLineBytes => {
                 "check the file's quoting (an unclosed quote swallows the rest of the file)"
+            }
+            LimitKind::DecompressedBytes => {
+                "the file may be a zip bomb or hold long repeated text; if it is a real register, open it and save a copy without the stray content"
             }
         }
     }
@@ -128,6 +138,13 @@ pub enum ReadError {
         sheet: Option<String>,
         message: String,
     },
+
+    /// The file's structure is broken in a way that would make the spreadsheet library loop or
+    /// exhaust memory; refused before it is opened.
+    #[error(
+        "cannot read {path}: the file is damaged ({problem}); open it in the application that made it and save a fresh copy"
+    )]
+    Damaged { path: String, problem: String },
 
     /// A limit of [`super::Limits`] was exceeded.
     #[error("{path}{}: {found} {} exceeds the limit of {max} ({}); {}, or raise the limit by setting the environment variable {}", sheet.as_ref().map(|s| format!(", sheet \"{s}\"")).unwrap_or_default(), limit.unit(), limit.field(), limit.advice(), limit.env_var())]
@@ -201,12 +218,26 @@ pub enum ReadError {
     MappingInvalid { path: String, problem: String },
 }
 
+/// Items as `"a", "b", "c"`; past 20 items, or for an item past 100 characters, shortened so
+/// that a hostile file cannot make the message itself enormous.
 fn quoted_list(items: &[String]) -> String {
-    items
+    const MAX_ITEMS: usize = 20;
+    const MAX_CHARS: usize = 100;
+    let mut parts: Vec<String> = items
         .iter()
-        .map(|s| format!("\"{s}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .take(MAX_ITEMS)
+        .map(|s| {
+            if s.chars().count() > MAX_CHARS {
+                format!("\"{}…\"", s.chars().take(MAX_CHARS).collect::<String>())
+            } else {
+                format!("\"{s}\"")
+            }
+        })
+        .collect();
+    if items.len() > MAX_ITEMS {
+        parts.push(format!("… ({} more)", items.len() - MAX_ITEMS));
+    }
+    parts.join(", ")
 }
 
 fn missing_table_message(

@@ -58,10 +58,22 @@ impl Mapping {
     /// [`ReadError::Io`] when the file cannot be read, else as [`Mapping::from_toml_str`].
     pub fn load(path: &Path) -> Result<Mapping, ReadError> {
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ReadError::Io {
+        let io = |source| ReadError::Io {
             path: label.clone(),
             source,
-        })?;
+        };
+        // A mapping file is a few lines of TOML: refuse anything big before reading it.
+        const MAX_MAPPING_BYTES: u64 = 1024 * 1024;
+        let len = std::fs::metadata(path).map_err(io)?.len();
+        if len > MAX_MAPPING_BYTES {
+            return Err(ReadError::MappingInvalid {
+                path: label,
+                problem: format!(
+                    "the file is {len} bytes; a mapping file is a few lines of TOML (at most {MAX_MAPPING_BYTES} bytes) — is this the right file?"
+                ),
+            });
+        }
+        let text = std::fs::read_to_string(path).map_err(io)?;
         parse(&text, &label)
     }
 

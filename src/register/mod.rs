@@ -18,6 +18,7 @@ mod error;
 mod fields;
 mod headers;
 pub mod mapping;
+mod preflight;
 mod records;
 mod tables;
 pub mod value;
@@ -55,27 +56,39 @@ pub enum DateOrder {
 /// exhausting memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Largest input file, in bytes (default 512 MiB).
+    /// Largest input file, in bytes (default 256 MiB).
     pub max_file_bytes: u64,
-    /// Most non-empty cells over all inputs, and most cells of one sheet once made dense
-    /// (default 50 million).
+    /// Most non-empty cells over all inputs, and most cells of one sheet once made dense, or
+    /// as calamine would hold it (default 5 million: about 100 bytes each at worst, so ½ GB).
     pub max_cells: u64,
-    /// Most rows in one sheet or CSV file (default 4,194,304).
+    /// Most rows in one sheet or CSV file (default 1,048,576, Excel's own).
     pub max_rows: u32,
     /// Most columns in one sheet or CSV file (default 16,384, Excel's own).
     pub max_columns: u32,
     /// Largest CSV field, in bytes (default 1 MiB).
     pub max_csv_field_bytes: usize,
+    /// Longest CSV line (one record, which may span physical lines inside quotes), in bytes
+    /// (default 16 MiB).
+    pub max_csv_line_bytes: usize,
+    /// Most bytes a workbook may expand to: the declared uncompressed size of all the entries
+    /// of a zip workbook (xlsx, xlsb, ods), and the text calamine would copy into cells (default
+    /// 512 MiB).
+    pub max_decompressed_bytes: u64,
 }
 
 impl Limits {
     /// The environment variables that raise (or lower) each limit, by [`LimitKind`].
-    pub const ENV_VARS: [(LimitKind, &'static str); 5] = [
+    pub const ENV_VARS: [(LimitKind, &'static str); 7] = [
         (LimitKind::FileBytes, "G8AUDIT_MAX_FILE_BYTES"),
         (LimitKind::Cells, "G8AUDIT_MAX_CELLS"),
         (LimitKind::Rows, "G8AUDIT_MAX_ROWS"),
         (LimitKind::Columns, "G8AUDIT_MAX_COLUMNS"),
         (LimitKind::CsvFieldBytes, "G8AUDIT_MAX_CSV_FIELD_BYTES"),
+        (LimitKind::CsvLineBytes, "G8AUDIT_MAX_CSV_LINE_BYTES"),
+        (
+            LimitKind::DecompressedBytes,
+            "G8AUDIT_MAX_DECOMPRESSED_BYTES",
+        ),
     ];
 
     /// The default limits, with any set by the environment variables of [`Limits::ENV_VARS`]
@@ -105,6 +118,10 @@ impl Limits {
                 LimitKind::CsvFieldBytes => {
                     limits.max_csv_field_bytes = usize::try_from(n).map_err(|_| bad())?;
                 }
+                LimitKind::CsvLineBytes => {
+                    limits.max_csv_line_bytes = usize::try_from(n).map_err(|_| bad())?;
+                }
+                LimitKind::DecompressedBytes => limits.max_decompressed_bytes = n,
             }
         }
         Ok(limits)
@@ -114,11 +131,13 @@ impl Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_file_bytes: 512 * 1024 * 1024,
-            max_cells: 50_000_000,
-            max_rows: 1_048_576 * 4,
+            max_file_bytes: 256 * 1024 * 1024,
+            max_cells: 5_000_000,
+            max_rows: 1_048_576,
             max_columns: 16_384,
             max_csv_field_bytes: 1024 * 1024,
+            max_csv_line_bytes: 16 * 1024 * 1024,
+            max_decompressed_bytes: 512 * 1024 * 1024,
         }
     }
 }
@@ -285,12 +304,9 @@ impl fmt::Display for RawValue {
 /// is missing (Premises only when some User is a Supplier or Network Party), two sheets of one
 /// workbook could be the same table, or the same file is given twice.
 pub fn read_register(paths: &[PathBuf], opts: &ReadOptions) -> Result<ReadOutcome, ReadError> {
-    let mut inputs = Vec::with_capacity(paths.len());
-    let mut sheets = Vec::new();
-    let mut budget = CellBudget::new(opts.limits);
+    let mut files = Vec::with_capacity(paths.len());
     let mut seen_paths = HashSet::new();
-    let mut csv_inputs = Vec::with_capacity(paths.len());
-    for (index, path) in paths.iter().enumerate() {
+    for path in paths {
         let label = path.display().to_string();
         let canonical = std::fs::canonicalize(path).map_err(|source| ReadError::Io {
             path: label.clone(),
@@ -300,9 +316,44 @@ pub fn read_register(paths: &[PathBuf], opts: &ReadOptions) -> Result<ReadOutcom
             return Err(ReadError::InputTwice { path: label });
         }
         let bytes = read_bounded(path, &label, &opts.limits)?;
-        inputs.push(InputFile {
-            path: label.clone(),
-            sha256: sha256_hex(&bytes),
+        files.push((label, bytes));
+    }
+    let sources: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(label, bytes)| (label.as_str(), bytes.as_slice()))
+        .collect();
+    read_register_bytes(&sources, opts)
+}
+
+/// Reads a register from bytes already in memory: `inputs` holds, per input, the name it goes by
+/// (its extension says how to read it, as for [`read_register`]; the stem names a CSV table) and
+/// its content. This is [`read_register`] without the file system, for callers that hold the
+/// bytes (and for the fuzz targets).
+///
+/// # Errors
+/// As [`read_register`], except that the same content may be given twice under two names.
+pub fn read_register_bytes(
+    inputs: &[(&str, &[u8])],
+    opts: &ReadOptions,
+) -> Result<ReadOutcome, ReadError> {
+    let mut files = Vec::with_capacity(inputs.len());
+    let mut sheets = Vec::new();
+    let mut budget = CellBudget::new(opts.limits);
+    let mut csv_inputs = Vec::with_capacity(inputs.len());
+    for (index, &(label, bytes)) in inputs.iter().enumerate() {
+        if bytes.len() as u64 > opts.limits.max_file_bytes {
+            return Err(ReadError::LimitExceeded {
+                path: label.to_string(),
+                sheet: None,
+                limit: LimitKind::FileBytes,
+                found: bytes.len() as u64,
+                max: opts.limits.max_file_bytes,
+            });
+        }
+        let path = Path::new(label);
+        files.push(InputFile {
+            path: label.to_string(),
+            sha256: sha256_hex(bytes),
         });
         let kind = FileKind::of(path);
         csv_inputs.push(matches!(kind, Some(FileKind::Csv(_))));
@@ -311,12 +362,12 @@ pub fn read_register(paths: &[PathBuf], opts: &ReadOptions) -> Result<ReadOutcom
                 let stem = path
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| label.clone());
+                    .unwrap_or_else(|| label.to_string());
                 sheets.push(csv::read_csv(
                     index,
-                    &label,
+                    label,
                     &stem,
-                    &bytes,
+                    bytes,
                     delimiter,
                     &mut budget,
                 )?);
@@ -324,31 +375,31 @@ pub fn read_register(paths: &[PathBuf], opts: &ReadOptions) -> Result<ReadOutcom
             Some(FileKind::Workbook(format)) => {
                 sheets.extend(workbook::read_workbook(
                     index,
-                    &label,
-                    &bytes,
+                    label,
+                    bytes,
                     Some(format),
                     &mut budget,
                 )?);
             }
             None => {
-                if workbook::looks_like_workbook(&bytes) {
+                if workbook::looks_like_workbook(bytes) {
                     sheets.extend(workbook::read_workbook(
                         index,
-                        &label,
-                        &bytes,
+                        label,
+                        bytes,
                         None,
                         &mut budget,
                     )?);
                 } else {
                     return Err(ReadError::UnsupportedExtension {
-                        path: label,
+                        path: label.to_string(),
                         extension: extension_of(path),
                     });
                 }
             }
         }
     }
-    records::build(inputs, sheets, &csv_inputs, opts)
+    records::build(files, sheets, &csv_inputs, opts)
 }
 
 fn extension_of(path: &Path) -> String {
@@ -424,11 +475,33 @@ fn sha256_hex(bytes: &[u8]) -> String {
 pub(crate) struct CellBudget {
     pub(crate) limits: Limits,
     used: u64,
+    text: u64,
 }
 
 impl CellBudget {
     pub(crate) fn new(limits: Limits) -> Self {
-        CellBudget { limits, used: 0 }
+        CellBudget {
+            limits,
+            used: 0,
+            text: 0,
+        }
+    }
+
+    /// Counts `n` more bytes of cell text taken from a workbook, against
+    /// `max_decompressed_bytes`: one shared string copied into a million cells is a million
+    /// copies.
+    pub(crate) fn take_text(&mut self, n: u64, path: &str, sheet: &str) -> Result<(), ReadError> {
+        self.text = self.text.saturating_add(n);
+        if self.text > self.limits.max_decompressed_bytes {
+            return Err(ReadError::LimitExceeded {
+                path: path.to_string(),
+                sheet: Some(sheet.to_string()),
+                limit: LimitKind::DecompressedBytes,
+                found: self.text,
+                max: self.limits.max_decompressed_bytes,
+            });
+        }
+        Ok(())
     }
 
     /// Counts `n` more non-empty cells.

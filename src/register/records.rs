@@ -105,11 +105,22 @@ pub(crate) fn build(
 /// How many distinct unknown user_ids get a "did you mean" search.
 const MAX_USER_SUGGESTIONS: usize = 1000;
 
+/// The string-distance work (pairs of characters compared) all user_id suggestions may take
+/// together: a fraction of a second. Past it, UNKNOWN_USER is still reported, without a suggestion, so
+/// that a register of long ids cannot make the run quadratic.
+const USER_SUGGESTION_WORK: u64 = 100_000_000;
+
 /// The user_ids of the Users table, for UNKNOWN_USER and its suggestion.
 struct KnownUsers {
     ids: HashSet<String>,
     by_lower: HashMap<String, String>,
+    /// By [`fold_lookalikes`]; the first id wins.
+    by_folded: HashMap<String, String>,
     list: Vec<String>,
+    /// The total length of `list`, in characters.
+    list_chars: u64,
+    /// What is left of [`USER_SUGGESTION_WORK`].
+    work_left: std::cell::Cell<u64>,
 }
 
 impl KnownUsers {
@@ -120,10 +131,19 @@ impl KnownUsers {
                 .entry(u.user_id.to_lowercase())
                 .or_insert_with(|| u.user_id.clone());
         }
+        let mut by_folded = HashMap::new();
+        for u in users {
+            by_folded
+                .entry(fold_lookalikes(&u.user_id))
+                .or_insert_with(|| u.user_id.clone());
+        }
         KnownUsers {
             ids: users.iter().map(|u| u.user_id.clone()).collect(),
             by_lower,
+            by_folded,
             list: users.iter().map(|u| u.user_id.clone()).collect(),
+            list_chars: users.iter().map(|u| u.user_id.chars().count() as u64).sum(),
+            work_left: std::cell::Cell::new(USER_SUGGESTION_WORK),
         }
     }
 
@@ -137,10 +157,15 @@ impl KnownUsers {
         if let Some(u) = self.by_lower.get(&id.to_lowercase()) {
             return Some(u.clone());
         }
-        let folded = fold_lookalikes(id);
-        if let Some(u) = self.list.iter().find(|u| fold_lookalikes(u) == folded) {
+        if let Some(u) = self.by_folded.get(&fold_lookalikes(id)) {
             return Some(u.clone());
         }
+        let work = (id.chars().count() as u64).saturating_mul(self.list_chars);
+        let left = self.work_left.get();
+        if work > left {
+            return None;
+        }
+        self.work_left.set(left - work);
         value::closest(id, self.list.iter().map(String::as_str), 0.7).map(str::to_string)
     }
 }

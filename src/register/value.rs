@@ -56,9 +56,17 @@ pub(crate) fn closest<'a>(
     if text.is_empty() || text.chars().count() > MAX_SUGGEST_LEN {
         return None;
     }
+    let len = text.chars().count();
     let mut best: Option<(f64, &'a str)> = None;
     for c in candidates {
-        if c.chars().count() > MAX_SUGGEST_LEN {
+        let c_len = c.chars().count();
+        if c_len > MAX_SUGGEST_LEN {
+            continue;
+        }
+        // The distance is at least the difference in length: skip candidates that cannot
+        // reach the cutoff without computing it.
+        let longest = len.max(c_len) as f64;
+        if 1.0 - (len.abs_diff(c_len) as f64) / longest < cutoff {
             continue;
         }
         let score = strsim::normalized_damerau_levenshtein(text, c);

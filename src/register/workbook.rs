@@ -3,15 +3,19 @@
 //! calamine's `worksheet_range` allocates the whole declared used range, so a tiny file declaring
 //! A1 and XFD1048576 can exhaust memory. For xlsx and xlsb this module therefore streams cells
 //! (`worksheet_cells_reader`), keeps them sparse while checking [`Limits`](super::Limits), and
-//! only then builds dense rows, each up to its last non-empty cell. `.xls` and `.ods` have no
-//! streaming reader: they are bounded by the file-size limit checked before opening. Every call
+//! only then builds dense rows, each up to its last non-empty cell; cell text counts against
+//! `max_decompressed_bytes`, since a shared string is copied into every cell that uses it.
+//! `.xls` and `.ods` have no streaming reader: calamine builds their sheets at open time, so
+//! `preflight` works out what that will cost and refuses the file first. Every call
 //! into calamine runs under `catch_unwind`, so a panic on a damaged file becomes a [`ReadError`].
 //! Positions are absolute (calamine's `Range` starts at `range.start()`, which is added back).
 //! This module does not decide which sheet is which table.
 
 use std::any::Any;
+use std::cell::Cell;
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
 
 use calamine::{
     Data, DataRef, Ods, OdsError, Reader, SheetType, Xls, XlsError, Xlsb, XlsbError, Xlsx,
@@ -57,6 +61,7 @@ pub(crate) fn read_workbook(
     format: Option<Format>,
     budget: &mut CellBudget,
 ) -> Result<Vec<RawSheet>, ReadError> {
+    super::preflight::check(path, bytes, &budget.limits)?;
     let mut book = open(path, bytes, format)?;
     let (date1904, sheets) = guard(path, None, || {
         let date1904 = match &book {
@@ -246,9 +251,33 @@ fn is_password(e: &calamine::Error) -> bool {
     )
 }
 
+thread_local! {
+    /// True while this thread runs spreadsheet-library code under [`guard`].
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs, once, a panic hook that stays silent for panics [`guard`] is about to catch (they
+/// become a [`ReadError`] that says what to do, and "thread 'main' panicked at …" on stderr
+/// would only alarm) and hands every other panic to the hook that was there before.
+fn quiet_guarded_panics() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// Runs `f`, turning a panic inside the spreadsheet library into [`ReadError::Panicked`].
 fn guard<T>(path: &str, sheet: Option<&str>, f: impl FnOnce() -> T) -> Result<T, ReadError> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| ReadError::Panicked {
+    quiet_guarded_panics();
+    let was = GUARDED.with(|g| g.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(was));
+    result.map_err(|payload| ReadError::Panicked {
         path: path.to_string(),
         sheet: sheet.map(str::to_string),
         message: panic_message(payload.as_ref()),
@@ -313,6 +342,10 @@ impl<'a> Collector<'a> {
             ));
         }
         self.budget.take(1, self.path, self.sheet)?;
+        if let RawValue::Text(t) | RawValue::Error(t) = &value {
+            self.budget
+                .take_text(t.len() as u64, self.path, self.sheet)?;
+        }
         self.cells.push((row, col, value));
         Ok(())
     }
