@@ -8,6 +8,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use crate::model::thousands;
+
 use chrono::{Datelike, NaiveDate};
 
 use crate::model::{
@@ -294,19 +296,6 @@ fn count_of(v: &RawValue) -> Result<Option<u64>, CountError> {
         RawValue::Text(t) => parse_count(t).map(Some),
         RawValue::Bool(_) | RawValue::Date(_) | RawValue::Error(_) => Err(CountError::Bad),
     }
-}
-
-/// A count as a person writes it: `1,361,500`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Reads rows into records, collecting issues.

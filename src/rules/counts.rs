@@ -84,18 +84,7 @@ impl Serialize for Category {
     }
 }
 
-/// `250000` → `250,000`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::model::thousands;
 
 /// One User's snapshot entering a sum.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -34,70 +34,86 @@ fn cell_of<T>(primary: &Located<T>, fallback: &Located<T>, row: &CellRef) -> Opt
         .or_else(|| Some(row.clone()))
 }
 
-/// G8.24 and G8.28(a) on one row.
+/// One deadline set by the SSC on a row, and how to word its findings.
+struct Deadline<'r> {
+    due: &'r Located<NaiveDate>,
+    done: Option<NaiveDate>,
+    done_cell: &'r Located<NaiveDate>,
+    codes: (FindingCode, FindingCode),
+    /// What was due, for the message: `User Security Assessment Response for the … was due`.
+    what: String,
+    /// The verbs when open and when done late: ("has not been submitted", "submitted").
+    verbs: (&'static str, &'static str),
+}
+
+fn judge_deadline(
+    d: Deadline<'_>,
+    row: &Row<'_>,
+    regime: Regime,
+    as_of: NaiveDate,
+    sink: &mut Sink,
+) {
+    let a = row.source;
+    let Some(due) = d.due.get() else {
+        return;
+    };
+    let Some((open, days)) = judge(due, d.done, as_of) else {
+        return;
+    };
+    let (code, message) = if open {
+        (
+            d.codes.0,
+            format!("{} {due} and {} ({days} days late)", d.what, d.verbs.0),
+        )
+    } else {
+        let done = d.done.map(|x| x.to_string()).unwrap_or_default();
+        (
+            d.codes.1,
+            format!(
+                "{} {due} and {} {done} ({days} days late)",
+                d.what, d.verbs.1
+            ),
+        )
+    };
+    sink.push(
+        Found::new(code, Some(regime), message)
+            .due(Some(due), Some(days))
+            .at(cell_of(d.done_cell, d.due, &a.cell), Some(a.index)),
+    );
+}
+
+/// G8.24 (the User Security Assessment Response) and G8.28(a) (the remedial steps) on one row.
 pub fn response_and_remedial(row: &Row<'_>, regime: Regime, as_of: NaiveDate, sink: &mut Sink) {
     let a = row.source;
     let what = format!("{} row {}", a.kind, a.cell);
-    if let Some(due) = a.response_due_on.get()
-        && let Some((open, days)) = judge(due, row.response_submitted_on, as_of)
-    {
-        let (code, message) = if open {
-            (
-                FindingCode::ResponseOverdue,
-                format!(
-                    "User Security Assessment Response for the {what} was due {due} and has not been submitted ({days} days late)"
-                ),
-            )
-        } else {
-            (
-                FindingCode::ResponseLate,
-                format!(
-                    "User Security Assessment Response for the {what} was due {due} and submitted {} ({days} days late)",
-                    row.response_submitted_on
-                        .map(|d| d.to_string())
-                        .unwrap_or_default()
-                ),
-            )
-        };
-        sink.push(
-            Found::new(code, Some(regime), message)
-                .due(Some(due), Some(days))
-                .at(
-                    cell_of(&a.response_submitted_on, &a.response_due_on, &a.cell),
-                    Some(a.index),
-                ),
-        );
-    }
-    if let Some(due) = a.remedial_due_on.get()
-        && let Some((open, days)) = judge(due, row.remedial_completed_on, as_of)
-    {
-        let (code, message) = if open {
-            (
-                FindingCode::RemedialOverdue,
-                format!(
-                    "remedial steps after the {what} were due by {due} and are not completed ({days} days late)"
-                ),
-            )
-        } else {
-            (
-                FindingCode::RemedialLate,
-                format!(
-                    "remedial steps after the {what} were due by {due} and completed {} ({days} days late)",
-                    row.remedial_completed_on
-                        .map(|d| d.to_string())
-                        .unwrap_or_default()
-                ),
-            )
-        };
-        sink.push(
-            Found::new(code, Some(regime), message)
-                .due(Some(due), Some(days))
-                .at(
-                    cell_of(&a.remedial_completed_on, &a.remedial_due_on, &a.cell),
-                    Some(a.index),
-                ),
-        );
-    }
+    judge_deadline(
+        Deadline {
+            due: &a.response_due_on,
+            done: row.response_submitted_on,
+            done_cell: &a.response_submitted_on,
+            codes: (FindingCode::ResponseOverdue, FindingCode::ResponseLate),
+            what: format!("User Security Assessment Response for the {what} was due"),
+            verbs: ("has not been submitted", "submitted"),
+        },
+        row,
+        regime,
+        as_of,
+        sink,
+    );
+    judge_deadline(
+        Deadline {
+            due: &a.remedial_due_on,
+            done: row.remedial_completed_on,
+            done_cell: &a.remedial_completed_on,
+            codes: (FindingCode::RemedialOverdue, FindingCode::RemedialLate),
+            what: format!("remedial steps after the {what} were due by"),
+            verbs: ("are not completed", "completed"),
+        },
+        row,
+        regime,
+        as_of,
+        sink,
+    );
 }
 
 /// G8.29 (and G8.36(b)(ii)): `follow_up_due_on` is met, on a Follow-up row, by its own
