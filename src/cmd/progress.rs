@@ -18,7 +18,7 @@ pub struct Progress {
     bar: ProgressBar,
     timings: bool,
     stage: Option<(&'static str, Instant)>,
-    done: Vec<(&'static str, Duration)>,
+    done: Vec<(&'static str, Duration, Option<u64>)>,
 }
 
 impl Progress {
@@ -56,7 +56,8 @@ impl Progress {
 
     fn end_stage(&mut self) {
         if let Some((name, start)) = self.stage.take() {
-            self.done.push((name, start.elapsed()));
+            let rss = self.timings.then(resident_kib).flatten();
+            self.done.push((name, start.elapsed(), rss));
         }
     }
 
@@ -68,9 +69,34 @@ impl Progress {
             let parts: Vec<String> = self
                 .done
                 .iter()
-                .map(|(name, d)| format!("{name}={:.3}s", d.as_secs_f64()))
+                .map(|(name, d, rss)| match rss {
+                    Some(kib) => format!("{name}={:.3}s({}MiB)", d.as_secs_f64(), kib / 1024),
+                    None => format!("{name}={:.3}s", d.as_secs_f64()),
+                })
                 .collect();
-            eprintln!("timing: {}", parts.join(" "));
+            let peak = peak_kib().map_or(String::new(), |k| format!(" peak={}MiB", k / 1024));
+            eprintln!("timing: {}{peak}", parts.join(" "));
         }
     }
+}
+
+/// The process's resident memory now, in KiB (Linux only; for the timings line).
+fn resident_kib() -> Option<u64> {
+    status_field("VmRSS:")
+}
+
+/// The process's peak resident memory so far, in KiB (Linux only).
+fn peak_kib() -> Option<u64> {
+    status_field("VmHWM:")
+}
+
+fn status_field(name: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(name))?;
+    line[name.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }

@@ -19,11 +19,8 @@
 
 use std::collections::BTreeSet;
 
-// Hash maps keyed by row numbers and cells, looked up once per input cell: FxHash, not SipHash.
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-
 use chrono::{NaiveDate, NaiveTime};
-use rust_xlsxwriter::{Workbook, XlsxError};
+use rust_xlsxwriter::XlsxError;
 
 use crate::model::{CellRef, Located};
 use crate::register::{Field, RawSheet, RawValue, Table};
@@ -31,24 +28,133 @@ use crate::rules::findings::{Finding, FindingCode};
 use crate::rules::schedule::Schedule;
 
 use super::Ctx;
-use super::sheet::{Cell, Mode, Part, TableOut, Value};
-use super::styles::{Styles, Tone, status_tone, urgency};
+use super::sheet::{Book, Cell, Mode, Part, TableOut, Val};
+use super::styles::{Kind, Style, Styles, Tone, status_tone, urgency};
 
 /// Excel's column limit.
 const EXCEL_MAX_COLS: u32 = 16_384;
 /// Most determinations listed on one Premises row.
 const MAX_USES_SHOWN: usize = 6;
+/// No record on this row.
+const NONE: u32 = u32::MAX;
 
-pub(super) fn write(
-    wb: &mut Workbook,
+/// Every format an input sheet can use, for [`Styles::register`]: the copied cells are plain or
+/// headings (or titles, which overflow: the same format), the appended notes are text, dates and
+/// numbers in any tone, under their own headings.
+pub(super) fn formats() -> Vec<(Kind, Style)> {
+    let kinds = [
+        Kind::Text,
+        Kind::Number,
+        Kind::Count,
+        Kind::Date,
+        Kind::DateTime,
+        Kind::Bool,
+    ];
+    let header = Style {
+        header: true,
+        ..Style::default()
+    };
+    let annotation_header = Style {
+        annotation_header: true,
+        ..Style::default()
+    };
+    let tones = [Tone::Red, Tone::Amber, Tone::Blue, Tone::Green, Tone::Grey];
+    let mut out: Vec<(Kind, Style)> = kinds.iter().map(|&k| (k, header)).collect();
+    out.push((Kind::Text, annotation_header));
+    for kind in [Kind::Text, Kind::Number, Kind::Date] {
+        for tone in tones {
+            out.push((
+                kind,
+                Style {
+                    tone,
+                    ..Style::default()
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// Copies input sheet `sheet` with its notes into `book`, over the sheets of `parts`. Runs on a
+/// worker thread: it reads the audit and the register, and writes only its own worksheets.
+pub(super) fn write_sheet(
+    book: &mut dyn Book,
     ctx: &Ctx<'_>,
     styles: &mut Styles,
+    sheet: &RawSheet,
+    parts: &[Part],
 ) -> Result<(), XlsxError> {
-    for (idx, parts) in &ctx.plan.inputs {
-        let sheet = &ctx.input.outcome.sheets[*idx];
-        write_sheet(wb, ctx, styles, sheet, parts)?;
+    let old_notes: Vec<u32> = sheet.annotation_columns();
+    let is_old_note = |c: u32| !old_notes.is_empty() && old_notes.contains(&c);
+    let used_cols = sheet
+        .rows
+        .iter()
+        .filter_map(|row| {
+            row.iter()
+                .enumerate()
+                .rev()
+                .find(|(c, v)| !is_old_note(*c as u32) && !v.is_blank())
+                .map(|(c, _)| c as u32 + 1)
+        })
+        .max()
+        .unwrap_or(0);
+    let notes = sheet
+        .header_row
+        .and_then(|_| Notes::new(ctx, sheet))
+        .filter(|n| used_cols + n.headings().len() as u32 <= EXCEL_MAX_COLS);
+    let records = Records::new(ctx, sheet);
+    let mut typed: Vec<(u32, Typed)> = Vec::new();
+
+    let mut t = TableOut::new(parts, sheet.header_row, Mode::Streamed);
+    for (r, raw) in sheet.rows.iter().enumerate() {
+        let r = r as u32;
+        let is_header = Some(r) == sheet.header_row;
+        let above_header = sheet.header_row.is_some_and(|h| r < h);
+        records.typed(ctx, sheet, r, &mut typed);
+        let extra: Vec<Cell> = match &notes {
+            Some(n) if !is_header => n.row(ctx, r).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let mut cells: Vec<(u16, Val<'_>, Style)> = Vec::with_capacity(raw.len() + 6);
+        for (c, v) in raw.iter().enumerate() {
+            let c = c as u32;
+            if is_old_note(c) {
+                continue;
+            }
+            let found = typed.iter().find(|(col, _)| *col == c).map(|(_, v)| *v);
+            let value = convert(v, found);
+            let mut style = Style::default();
+            if is_header {
+                style.header = true;
+            } else if value == Val::Blank {
+                continue;
+            } else if above_header {
+                // A title above the table runs over the cells beside it; it does not set widths.
+                style.overflow = true;
+            }
+            cells.push((c as u16, value, style));
+        }
+        if let Some(n) = &notes {
+            let first = used_cols as u16;
+            if is_header {
+                let heading = Style {
+                    annotation_header: true,
+                    ..Style::default()
+                };
+                for (k, h) in n.headings().iter().enumerate() {
+                    cells.push((first + k as u16, Val::Text(h), heading));
+                }
+            } else {
+                for (k, cell) in extra.iter().enumerate() {
+                    if cell.value.as_val() != Val::Blank {
+                        cells.push((first + k as u16, cell.value.as_val(), cell.style));
+                    }
+                }
+            }
+        }
+        t.push_vals(book, &cells, styles)?;
     }
-    Ok(())
+    t.finish(book)
 }
 
 /// True when `cell` is in `sheet`.
@@ -63,114 +169,141 @@ enum Typed {
     Count(u64),
 }
 
-/// The notes appended to one sheet: headings, and the cells of each annotated row.
-struct Notes {
-    headings: &'static [&'static str],
-    rows: HashMap<u32, Vec<Cell>>,
-}
-
-fn write_sheet(
-    wb: &mut Workbook,
-    ctx: &Ctx<'_>,
-    styles: &mut Styles,
-    sheet: &RawSheet,
-    parts: &[Part],
-) -> Result<(), XlsxError> {
-    let old_notes: HashSet<u32> = sheet.annotation_columns().into_iter().collect();
-    let used_cols = sheet
-        .rows
-        .iter()
-        .filter_map(|row| {
-            row.iter()
-                .enumerate()
-                .rev()
-                .find(|(c, v)| !old_notes.contains(&(*c as u32)) && !v.is_blank())
-                .map(|(c, _)| c as u32 + 1)
-        })
-        .max()
-        .unwrap_or(0);
-    let notes = sheet
-        .header_row
-        .and_then(|_| notes(ctx, sheet))
-        .filter(|n| used_cols + n.headings.len() as u32 <= EXCEL_MAX_COLS);
-    let typed = typed_cells(ctx, sheet);
-
-    let mut t = TableOut::new(parts, sheet.header_row, Mode::Streamed);
-    for (r, raw) in sheet.rows.iter().enumerate() {
-        let r = r as u32;
-        let is_header = Some(r) == sheet.header_row;
-        let mut cells: Vec<(u16, Cell)> = Vec::with_capacity(raw.len() + 6);
-        for (c, v) in raw.iter().enumerate() {
-            let c = c as u32;
-            if old_notes.contains(&c) {
-                continue;
-            }
-            let mut cell = convert(v, typed.get(&(r, c)).copied());
-            if is_header {
-                cell = cell.with(|s| s.header = true);
-            } else if cell.value == Value::Blank {
-                continue;
-            } else if sheet.header_row.is_some_and(|h| r < h) {
-                // A title above the table runs over the cells beside it; it does not set widths.
-                cell = cell.overflow();
-            }
-            cells.push((c as u16, cell));
-        }
-        if let Some(n) = &notes {
-            let first = used_cols as u16;
-            if is_header {
-                for (k, h) in n.headings.iter().enumerate() {
-                    let cell = Cell::text(*h).with(|s| s.annotation_header = true);
-                    cells.push((first + k as u16, cell));
-                }
-            } else if let Some(extra) = n.rows.get(&r) {
-                for (k, cell) in extra.iter().enumerate() {
-                    if cell.value != Value::Blank {
-                        cells.push((first + k as u16, cell.clone()));
-                    }
-                }
-            }
-        }
-        t.push_sparse(wb, cells, styles)?;
-    }
-    t.finish(wb)
-}
-
-/// An input value as a cell.
-fn convert(v: &RawValue, typed: Option<Typed>) -> Cell {
+/// An input value as a cell value, borrowed.
+fn convert(v: &RawValue, typed: Option<Typed>) -> Val<'_> {
     match (v, typed) {
-        (RawValue::Text(_) | RawValue::Number(_), Some(Typed::Date(d))) => Cell::date(d),
-        (RawValue::Text(_), Some(Typed::Count(n))) => Cell::new(Value::Number(n as f64)),
-        (RawValue::Empty, _) => Cell::blank(),
-        (RawValue::Text(s), _) => Cell::text(s.clone()),
-        (RawValue::Number(n), _) => Cell::new(Value::Number(*n)),
-        (RawValue::Bool(b), _) => Cell::new(Value::Bool(*b)),
-        (RawValue::Date(dt), _) if dt.time() == NaiveTime::MIN => Cell::date(dt.date()),
-        (RawValue::Date(dt), _) => Cell::new(Value::DateTime(*dt)),
-        (RawValue::Error(e), _) => Cell::text(e.clone()),
+        (RawValue::Text(_) | RawValue::Number(_), Some(Typed::Date(d))) => Val::Date(d),
+        (RawValue::Text(_), Some(Typed::Count(n))) => Val::Number(n as f64),
+        (RawValue::Empty, _) => Val::Blank,
+        (RawValue::Text(s), _) => Val::Text(s),
+        (RawValue::Number(n), _) => Val::Number(*n),
+        (RawValue::Bool(b), _) => Val::Bool(*b),
+        (RawValue::Date(dt), _) if dt.time() == NaiveTime::MIN => Val::Date(dt.date()),
+        (RawValue::Date(dt), _) => Val::DateTime(*dt),
+        (RawValue::Error(e), _) => Val::Text(e),
     }
 }
 
-/// The cells of `sheet` whose value the reader parsed into a date or a count.
-fn typed_cells(ctx: &Ctx<'_>, sheet: &RawSheet) -> HashMap<(u32, u32), Typed> {
-    let reg = &ctx.input.outcome.register;
-    let mut out = HashMap::default();
-    let mut date = |l: &Located<NaiveDate>| {
-        if let (Some(d), Some(c)) = (l.value, &l.cell)
-            && in_sheet(c, sheet)
-        {
-            out.insert((c.row, c.col), Typed::Date(d));
+/// Items grouped by the row of the sheet they belong to, each group in the items' own order: an
+/// offset per row into one list, rather than a map of vectors (a large sheet has a million rows).
+struct ByRow {
+    starts: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl ByRow {
+    /// Groups `(row, item)` pairs by row; rows at or past `rows` are dropped.
+    fn new(rows: usize, pairs: impl IntoIterator<Item = (u32, usize)>) -> ByRow {
+        let pairs: Vec<(u32, u32)> = pairs
+            .into_iter()
+            .filter(|(r, _)| (*r as usize) < rows)
+            .filter_map(|(r, i)| Some((r, u32::try_from(i).ok()?)))
+            .collect();
+        let mut starts = vec![0u32; rows + 1];
+        for (r, _) in &pairs {
+            starts[*r as usize + 1] += 1;
         }
-    };
-    match sheet.table {
-        Some(Table::Users) => {
-            for u in reg.users.iter().filter(|u| in_sheet(&u.cell, sheet)) {
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut items = vec![0u32; pairs.len()];
+        for (r, i) in pairs {
+            let slot = &mut next[r as usize];
+            items[*slot as usize] = i;
+            *slot += 1;
+        }
+        ByRow { starts, items }
+    }
+
+    /// The items of row `r`, in order.
+    fn get(&self, r: u32) -> impl Iterator<Item = usize> + '_ {
+        let r = r as usize;
+        let (a, b) = match (self.starts.get(r), self.starts.get(r + 1)) {
+            (Some(a), Some(b)) => (*a as usize, *b as usize),
+            _ => (0, 0),
+        };
+        self.items[a..b].iter().map(|i| *i as usize)
+    }
+
+    fn is_empty(&self, r: u32) -> bool {
+        self.get(r).next().is_none()
+    }
+}
+
+/// The record read from each row of a table sheet, to copy the values the reader parsed.
+struct Records {
+    table: Option<Table>,
+    /// Row → index into the register's users, premises or assessments ([`NONE`] for none).
+    at_row: Vec<u32>,
+}
+
+impl Records {
+    fn new(ctx: &Ctx<'_>, sheet: &RawSheet) -> Records {
+        let reg = &ctx.input.outcome.register;
+        let mut at_row = vec![NONE; sheet.rows.len()];
+        let mut put = |cell: &CellRef, i: usize| {
+            if in_sheet(cell, sheet)
+                && let (Some(slot), Ok(i)) = (at_row.get_mut(cell.row as usize), u32::try_from(i))
+            {
+                *slot = i;
+            }
+        };
+        match sheet.table {
+            Some(Table::Users) => reg
+                .users
+                .iter()
+                .enumerate()
+                .for_each(|(i, u)| put(&u.cell, i)),
+            Some(Table::Premises) => {
+                reg.premises
+                    .iter()
+                    .enumerate()
+                    .for_each(|(i, s)| put(&s.cell, i));
+            }
+            Some(Table::Assessments) => {
+                reg.assessments
+                    .iter()
+                    .enumerate()
+                    .for_each(|(i, a)| put(&a.cell, i));
+            }
+            None => {}
+        }
+        Records {
+            table: sheet.table,
+            at_row,
+        }
+    }
+
+    /// The record at row `r`, if any.
+    fn at(&self, r: u32) -> Option<usize> {
+        self.at_row
+            .get(r as usize)
+            .filter(|i| **i != NONE)
+            .map(|i| *i as usize)
+    }
+
+    /// The cells of row `r` whose value the reader parsed into a date or a count, into `out`.
+    fn typed(&self, ctx: &Ctx<'_>, sheet: &RawSheet, r: u32, out: &mut Vec<(u32, Typed)>) {
+        out.clear();
+        let Some(i) = self.at(r) else { return };
+        let reg = &ctx.input.outcome.register;
+        let mut date = |l: &Located<NaiveDate>| {
+            if let (Some(d), Some(c)) = (l.value, &l.cell)
+                && c.row == r
+                && in_sheet(c, sheet)
+            {
+                out.push((c.col, Typed::Date(d)));
+            }
+        };
+        match self.table {
+            Some(Table::Users) => {
+                let u = &reg.users[i];
                 date(&u.left_on);
                 date(&u.sms_notified_on);
             }
-        }
-        Some(Table::Assessments) => {
-            for a in reg.assessments.iter().filter(|a| in_sheet(&a.cell, sheet)) {
+            Some(Table::Assessments) => {
+                let a = &reg.assessments[i];
                 for l in [
                     &a.scheduled_for,
                     &a.completed_on,
@@ -185,38 +318,78 @@ fn typed_cells(ctx: &Ctx<'_>, sheet: &RawSheet) -> HashMap<(u32, u32), Typed> {
                     date(l);
                 }
             }
-        }
-        Some(Table::Premises) => {
-            let dom = sheet.column(Field::Domestic);
-            let non = sheet.column(Field::NonDomestic);
-            for s in reg.premises.iter().filter(|s| in_sheet(&s.cell, sheet)) {
-                out.insert((s.cell.row, s.cell.col), Typed::Date(s.as_of));
-                if let Some(c) = dom {
-                    out.insert((s.cell.row, c), Typed::Count(s.domestic));
+            Some(Table::Premises) => {
+                let s = &reg.premises[i];
+                out.push((s.cell.col, Typed::Date(s.as_of)));
+                if let Some(c) = sheet.column(Field::Domestic) {
+                    out.push((c, Typed::Count(s.domestic)));
                 }
                 // A blank non-domestic count reads as 0 and stays blank.
-                if let Some(c) = non
-                    && !sheet.value(s.cell.row, c).is_blank()
+                if let Some(c) = sheet.column(Field::NonDomestic)
+                    && !sheet.value(r, c).is_blank()
                 {
-                    out.insert((s.cell.row, c), Typed::Count(s.non_domestic));
+                    out.push((c, Typed::Count(s.non_domestic)));
                 }
             }
+            None => {}
         }
-        None => {}
     }
-    out
 }
 
-fn notes(ctx: &Ctx<'_>, sheet: &RawSheet) -> Option<Notes> {
-    match sheet.table? {
-        Table::Users => Some(users(ctx, sheet)),
-        Table::Assessments => Some(assessments(ctx, sheet)),
-        Table::Premises => Some(premises(ctx, sheet)),
+/// The notes appended to one table sheet, worked out row by row as the sheet is written.
+enum Notes {
+    Users(UserNotes),
+    Assessments(AssessmentNotes),
+    Premises(PremiseNotes),
+}
+
+impl Notes {
+    fn new(ctx: &Ctx<'_>, sheet: &RawSheet) -> Option<Notes> {
+        Some(match sheet.table? {
+            Table::Users => Notes::Users(UserNotes::new(ctx, sheet)),
+            Table::Assessments => Notes::Assessments(AssessmentNotes::new(ctx, sheet)),
+            Table::Premises => Notes::Premises(PremiseNotes::new(ctx, sheet)),
+        })
+    }
+
+    fn headings(&self) -> &'static [&'static str] {
+        match self {
+            Notes::Users(_) => &[
+                "g8audit: status",
+                "g8audit: next type",
+                "g8audit: due",
+                "g8audit: days left",
+                "g8audit: findings",
+                "g8audit: input issues",
+            ],
+            Notes::Assessments(_) => &[
+                "g8audit: required type",
+                "g8audit: category at T",
+                "g8audit: due",
+                "g8audit: days late",
+                "g8audit: findings",
+                "g8audit: input issues",
+            ],
+            Notes::Premises(_) => &[
+                "g8audit: used by (User, regime, determination at date T)",
+                "g8audit: findings",
+                "g8audit: input issues",
+            ],
+        }
+    }
+
+    /// The cells appended to row `r`, or `None` when the row has no note.
+    fn row(&self, ctx: &Ctx<'_>, r: u32) -> Option<Vec<Cell>> {
+        match self {
+            Notes::Users(n) => n.row(ctx, r),
+            Notes::Assessments(n) => n.row(ctx, r),
+            Notes::Premises(n) => n.row(ctx, r),
+        }
     }
 }
 
 /// Finding codes, most severe first, each once.
-fn codes_text<'f>(findings: impl IntoIterator<Item = &'f FindingCode>) -> Option<String> {
+fn codes_text(findings: impl IntoIterator<Item = FindingCode>) -> Option<String> {
     let set: BTreeSet<(std::cmp::Reverse<crate::rules::findings::Severity>, &str)> = findings
         .into_iter()
         .map(|c| (std::cmp::Reverse(c.severity()), c.as_str()))
@@ -229,7 +402,7 @@ fn codes_text<'f>(findings: impl IntoIterator<Item = &'f FindingCode>) -> Option
     })
 }
 
-fn worst_tone<'f>(findings: impl IntoIterator<Item = &'f FindingCode>) -> Tone {
+fn worst_tone(findings: impl IntoIterator<Item = FindingCode>) -> Tone {
     findings
         .into_iter()
         .map(|c| c.severity())
@@ -237,37 +410,49 @@ fn worst_tone<'f>(findings: impl IntoIterator<Item = &'f FindingCode>) -> Tone {
         .map_or(Tone::None, super::styles::severity_tone)
 }
 
-/// The input issue codes of each row of `sheet`.
-fn issues_by_row(ctx: &Ctx<'_>, sheet: &RawSheet) -> HashMap<u32, Vec<&'static str>> {
-    let mut out: HashMap<u32, Vec<&'static str>> = HashMap::default();
-    for i in &ctx.input.outcome.issues {
-        if in_sheet(&i.cell, sheet) {
-            let v = out.entry(i.cell.row).or_default();
-            if !v.contains(&i.code.as_str()) {
-                v.push(i.code.as_str());
-            }
-        }
-    }
-    out
+/// The findings cell: codes, coloured by the worst.
+fn codes_cell(codes: &[FindingCode]) -> Cell {
+    Cell::opt_text(codes_text(codes.iter().copied())).tone(worst_tone(codes.iter().copied()))
 }
 
-/// The findings whose source cell is in each row of `sheet`.
-fn findings_by_row<'a>(ctx: &'a Ctx<'_>, sheet: &RawSheet) -> HashMap<u32, Vec<&'a Finding>> {
-    let mut out: HashMap<u32, Vec<&Finding>> = HashMap::default();
-    for f in &ctx.audit().findings {
-        if let Some(c) = &f.source
-            && in_sheet(c, sheet)
-        {
-            out.entry(c.row).or_default().push(f);
-        }
-    }
-    out
+/// The input issues of `sheet`, by row.
+fn issues_by_row(ctx: &Ctx<'_>, sheet: &RawSheet) -> ByRow {
+    let issues = &ctx.input.outcome.issues;
+    let pairs = issues
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| in_sheet(&i.cell, sheet))
+        .map(|(k, i)| (i.cell.row, k));
+    ByRow::new(sheet.rows.len(), pairs)
 }
 
-fn issues_cell(issues: &HashMap<u32, Vec<&'static str>>, row: u32) -> Cell {
-    match issues.get(&row) {
-        Some(codes) => Cell::text(codes.join(", ")).tone(Tone::Amber),
-        None => Cell::blank(),
+/// The findings whose source cell is in `sheet`, by row.
+fn findings_by_row(ctx: &Ctx<'_>, sheet: &RawSheet) -> ByRow {
+    let pairs = ctx
+        .audit()
+        .findings
+        .iter()
+        .enumerate()
+        .filter_map(|(k, f)| {
+            let c = f.source.as_ref()?;
+            in_sheet(c, sheet).then_some((c.row, k))
+        });
+    ByRow::new(sheet.rows.len(), pairs)
+}
+
+/// The issues cell of row `r`: its codes, each once.
+fn issues_cell(ctx: &Ctx<'_>, issues: &ByRow, r: u32) -> Cell {
+    let mut codes: Vec<&'static str> = Vec::new();
+    for k in issues.get(r) {
+        let code = ctx.input.outcome.issues[k].code.as_str();
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    if codes.is_empty() {
+        Cell::blank()
+    } else {
+        Cell::text(codes.join(", ")).tone(Tone::Amber)
     }
 }
 
@@ -289,235 +474,235 @@ fn per_regime(items: &[(Option<&str>, String)]) -> Option<String> {
     )
 }
 
-fn users(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
-    let audit = ctx.audit();
-    let mut schedules: HashMap<u32, Vec<&Schedule>> = HashMap::default();
-    for s in audit
-        .schedules
-        .iter()
-        .filter(|s| in_sheet(&s.user_cell, sheet))
-    {
-        schedules.entry(s.user_cell.row).or_default().push(s);
+struct UserNotes {
+    records: Records,
+    schedules: ByRow,
+    issues: ByRow,
+}
+
+impl UserNotes {
+    fn new(ctx: &Ctx<'_>, sheet: &RawSheet) -> UserNotes {
+        let schedules = ctx
+            .audit()
+            .schedules
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| in_sheet(&s.user_cell, sheet))
+            .map(|(k, s)| (s.user_cell.row, k));
+        UserNotes {
+            records: Records::new(ctx, sheet),
+            schedules: ByRow::new(sheet.rows.len(), schedules),
+            issues: issues_by_row(ctx, sheet),
+        }
     }
-    let mut codes_by_user: HashMap<&str, Vec<FindingCode>> = HashMap::default();
-    for f in &audit.findings {
-        codes_by_user
-            .entry(f.user_id.as_str())
-            .or_default()
-            .push(f.code);
-    }
-    let issues = issues_by_row(ctx, sheet);
-    let mut rows = HashMap::default();
-    let users_here = ctx
-        .input
-        .outcome
-        .register
-        .users
-        .iter()
-        .filter(|u| in_sheet(&u.cell, sheet));
-    for u in users_here {
-        let r = u.cell.row;
-        let mut cells = match schedules.get(&r) {
-            Some(list) => {
-                let label = |s: &Schedule| s.regime.map(|x| x.as_str());
-                let status: Vec<_> = list
-                    .iter()
-                    .map(|s| (label(s), s.status.as_str().to_string()))
-                    .collect();
-                let next: Vec<_> = list
-                    .iter()
-                    .filter_map(|s| s.next_type.map(|t| (label(s), t.name().to_string())))
-                    .collect();
-                let worst = list.iter().map(|s| s.status).min_by_key(|s| urgency(*s));
-                let earliest = list
-                    .iter()
-                    .filter(|s| s.due.is_some())
-                    .min_by_key(|s| s.due);
-                let codes = codes_by_user.get(u.user_id.as_str());
-                vec![
-                    Cell::opt_text(per_regime(&status)).tone(worst.map_or(Tone::None, status_tone)),
-                    Cell::opt_text(per_regime(&next)),
-                    Cell::opt_date(earliest.and_then(|s| s.due)),
-                    Cell::opt_int(earliest.and_then(|s| s.days_left)),
-                    Cell::opt_text(codes.and_then(|c| codes_text(c.iter())))
-                        .tone(codes.map_or(Tone::None, |c| worst_tone(c.iter()))),
-                ]
+
+    fn row(&self, ctx: &Ctx<'_>, r: u32) -> Option<Vec<Cell>> {
+        let audit = ctx.audit();
+        let Some(u) = self
+            .records
+            .at(r)
+            .map(|i| &ctx.input.outcome.register.users[i])
+        else {
+            // Rows that are not Users (duplicates, unreadable rows) still show their input issues.
+            if self.issues.is_empty(r) {
+                return None;
             }
-            None => vec![
+            let mut v = vec![Cell::blank(); 5];
+            v.push(issues_cell(ctx, &self.issues, r));
+            return Some(v);
+        };
+        let list: Vec<&Schedule> = self.schedules.get(r).map(|k| &audit.schedules[k]).collect();
+        let mut cells = if list.is_empty() {
+            vec![
                 Cell::text("not audited: not yet a User at the audit date (SPEC §2.9)")
                     .tone(Tone::Grey),
                 Cell::blank(),
                 Cell::blank(),
                 Cell::blank(),
                 Cell::blank(),
-            ],
+            ]
+        } else {
+            let label = |s: &Schedule| s.regime.map(|x| x.as_str());
+            let status: Vec<_> = list
+                .iter()
+                .map(|s| (label(s), s.status.as_str().to_string()))
+                .collect();
+            let next: Vec<_> = list
+                .iter()
+                .filter_map(|s| s.next_type.map(|t| (label(s), t.name().to_string())))
+                .collect();
+            let worst = list.iter().map(|s| s.status).min_by_key(|s| urgency(*s));
+            let earliest = list
+                .iter()
+                .filter(|s| s.due.is_some())
+                .min_by_key(|s| s.due);
+            let codes: Vec<FindingCode> = user_findings(&audit.findings, &u.user_id)
+                .iter()
+                .map(|f| f.code)
+                .collect();
+            vec![
+                Cell::opt_text(per_regime(&status)).tone(worst.map_or(Tone::None, status_tone)),
+                Cell::opt_text(per_regime(&next)),
+                Cell::opt_date(earliest.and_then(|s| s.due)),
+                Cell::opt_int(earliest.and_then(|s| s.days_left)),
+                codes_cell(&codes),
+            ]
         };
-        cells.push(issues_cell(&issues, r));
-        rows.insert(r, cells);
-    }
-    // Rows that are not Users (duplicates, unreadable rows) still show their input issues.
-    for (r, _) in issues.iter() {
-        rows.entry(*r).or_insert_with(|| {
-            let mut v = vec![Cell::blank(); 5];
-            v.push(issues_cell(&issues, *r));
-            v
-        });
-    }
-    Notes {
-        headings: &[
-            "g8audit: status",
-            "g8audit: next type",
-            "g8audit: due",
-            "g8audit: days left",
-            "g8audit: findings",
-            "g8audit: input issues",
-        ],
-        rows,
+        cells.push(issues_cell(ctx, &self.issues, r));
+        Some(cells)
     }
 }
 
-fn assessments(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
-    let audit = ctx.audit();
-    let reg = &ctx.input.outcome.register;
-    let mut row_of: HashMap<usize, u32> = HashMap::default();
-    for a in reg.assessments.iter().filter(|a| in_sheet(&a.cell, sheet)) {
-        row_of.insert(a.index, a.cell.row);
-    }
-    // Per row: (regime, required, due, days late, category at T) of each note, and the codes.
-    type Note<'n> = (
-        Option<&'n str>,
-        Option<&'n str>,
-        Option<NaiveDate>,
-        Option<i64>,
-        String,
-    );
-    let mut notes: HashMap<u32, Vec<Note<'_>>> = HashMap::default();
-    let mut codes: HashMap<u32, Vec<FindingCode>> = HashMap::default();
-    for n in &audit.row_notes {
-        if let Some(r) = row_of.get(&n.assessment) {
-            notes.entry(*r).or_default().push((
-                Some(n.regime.as_str()),
-                n.required.map(|t| t.name()),
-                n.due,
-                n.days_late,
-                match n.category {
-                    Some(c) => format!("{c} at {}", n.t),
-                    None => format!("undetermined at {} (counts missing)", n.t),
-                },
-            ));
-            codes.entry(*r).or_default().extend(n.codes.iter().copied());
+/// The findings of one User: they are sorted by user_id first.
+fn user_findings<'f>(findings: &'f [Finding], user_id: &str) -> &'f [Finding] {
+    let start = findings.partition_point(|f| f.user_id.as_str() < user_id);
+    let end = start + findings[start..].partition_point(|f| f.user_id.as_str() == user_id);
+    &findings[start..end]
+}
+
+struct AssessmentNotes {
+    /// The row notes of each row (through the assessment on it).
+    notes: ByRow,
+    /// The findings about the assessment on each row.
+    about: ByRow,
+    /// The findings whose source cell is on each row.
+    sourced: ByRow,
+    issues: ByRow,
+}
+
+impl AssessmentNotes {
+    fn new(ctx: &Ctx<'_>, sheet: &RawSheet) -> AssessmentNotes {
+        let audit = ctx.audit();
+        let reg = &ctx.input.outcome.register;
+        // By `Assessment::index`, the key the rules use (rows whose type was unreadable have an
+        // index but no record, so the indices may run past the records).
+        let ends = reg.assessments.iter().map(|a| a.index + 1).max();
+        let mut row_of = vec![NONE; ends.unwrap_or(0)];
+        for a in reg.assessments.iter().filter(|a| in_sheet(&a.cell, sheet)) {
+            row_of[a.index] = a.cell.row;
+        }
+        let row = |index: usize| row_of.get(index).copied().filter(|r| *r != NONE);
+        let rows = sheet.rows.len();
+        let notes = audit
+            .row_notes
+            .iter()
+            .enumerate()
+            .filter_map(|(k, n)| Some((row(n.assessment)?, k)));
+        let about = audit
+            .findings
+            .iter()
+            .enumerate()
+            .filter_map(|(k, f)| Some((row(f.assessment?)?, k)));
+        AssessmentNotes {
+            notes: ByRow::new(rows, notes),
+            about: ByRow::new(rows, about),
+            sourced: findings_by_row(ctx, sheet),
+            issues: issues_by_row(ctx, sheet),
         }
     }
-    for f in &audit.findings {
-        if let Some(r) = f.assessment.and_then(|i| row_of.get(&i)) {
-            codes.entry(*r).or_default().push(f.code);
+
+    fn row(&self, ctx: &Ctx<'_>, r: u32) -> Option<Vec<Cell>> {
+        let audit = ctx.audit();
+        if self.notes.is_empty(r)
+            && self.about.is_empty(r)
+            && self.sourced.is_empty(r)
+            && self.issues.is_empty(r)
+        {
+            return None;
         }
-    }
-    for (r, list) in findings_by_row(ctx, sheet) {
-        codes
-            .entry(r)
-            .or_default()
-            .extend(list.iter().map(|f| f.code));
-    }
-    let issues = issues_by_row(ctx, sheet);
-    let rows_touched: BTreeSet<u32> = notes
-        .keys()
-        .chain(codes.keys())
-        .chain(issues.keys())
-        .copied()
-        .collect();
-    let mut rows = HashMap::default();
-    for r in rows_touched {
-        let list = notes.get(&r).map(Vec::as_slice).unwrap_or(&[]);
+        let list: Vec<_> = self.notes.get(r).map(|k| &audit.row_notes[k]).collect();
         let required: Vec<_> = list
             .iter()
-            .map(|(regime, req, ..)| (*regime, req.unwrap_or("(undetermined)").to_string()))
+            .map(|n| {
+                let req = n.required.map_or("(undetermined)", |t| t.name());
+                (Some(n.regime.as_str()), req.to_string())
+            })
             .collect();
-        let category: Vec<_> = list.iter().map(|n| (n.0, n.4.clone())).collect();
-        let due = list.iter().filter_map(|n| n.2).min();
-        let late = list.iter().filter_map(|n| n.3).max();
-        let row_codes = codes.get(&r);
-        rows.insert(
-            r,
-            vec![
-                Cell::opt_text(per_regime(&required)),
-                Cell::opt_text(per_regime(&category)),
-                Cell::opt_date(due),
-                Cell::opt_int(late).tone(if late.is_some() {
-                    Tone::Red
-                } else {
-                    Tone::None
-                }),
-                Cell::opt_text(row_codes.and_then(|c| codes_text(c.iter())))
-                    .tone(row_codes.map_or(Tone::None, |c| worst_tone(c.iter()))),
-                issues_cell(&issues, r),
-            ],
-        );
-    }
-    Notes {
-        headings: &[
-            "g8audit: required type",
-            "g8audit: category at T",
-            "g8audit: due",
-            "g8audit: days late",
-            "g8audit: findings",
-            "g8audit: input issues",
-        ],
-        rows,
+        let category: Vec<_> = list
+            .iter()
+            .map(|n| {
+                let text = match n.category {
+                    Some(c) => format!("{c} at {}", n.t),
+                    None => format!("undetermined at {} (counts missing)", n.t),
+                };
+                (Some(n.regime.as_str()), text)
+            })
+            .collect();
+        let due = list.iter().filter_map(|n| n.due).min();
+        let late = list.iter().filter_map(|n| n.days_late).max();
+        let codes: Vec<FindingCode> = list
+            .iter()
+            .flat_map(|n| n.codes.iter().copied())
+            .chain(self.about.get(r).map(|k| audit.findings[k].code))
+            .chain(self.sourced.get(r).map(|k| audit.findings[k].code))
+            .collect();
+        Some(vec![
+            Cell::opt_text(per_regime(&required)),
+            Cell::opt_text(per_regime(&category)),
+            Cell::opt_date(due),
+            Cell::opt_int(late).tone(if late.is_some() {
+                Tone::Red
+            } else {
+                Tone::None
+            }),
+            codes_cell(&codes),
+            issues_cell(ctx, &self.issues, r),
+        ])
     }
 }
 
-fn premises(ctx: &Ctx<'_>, sheet: &RawSheet) -> Notes {
-    let audit = ctx.audit();
-    let mut uses: HashMap<u32, Vec<String>> = HashMap::default();
-    for u in audit
-        .snapshot_uses
-        .iter()
-        .filter(|u| in_sheet(&u.cell, sheet))
-    {
-        let text = format!("{} {} {} at {}", u.user_id, u.regime, u.purpose, u.t);
-        let v = uses.entry(u.cell.row).or_default();
-        if !v.contains(&text) {
-            v.push(text);
+struct PremiseNotes {
+    uses: ByRow,
+    findings: ByRow,
+    issues: ByRow,
+}
+
+impl PremiseNotes {
+    fn new(ctx: &Ctx<'_>, sheet: &RawSheet) -> PremiseNotes {
+        let uses = ctx
+            .audit()
+            .snapshot_uses
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| in_sheet(&u.cell, sheet))
+            .map(|(k, u)| (u.cell.row, k));
+        PremiseNotes {
+            uses: ByRow::new(sheet.rows.len(), uses),
+            findings: findings_by_row(ctx, sheet),
+            issues: issues_by_row(ctx, sheet),
         }
     }
-    let codes: HashMap<u32, Vec<FindingCode>> = findings_by_row(ctx, sheet)
-        .into_iter()
-        .map(|(r, l)| (r, l.iter().map(|f| f.code).collect()))
-        .collect();
-    let issues = issues_by_row(ctx, sheet);
-    let rows_touched: BTreeSet<u32> = uses
-        .keys()
-        .chain(codes.keys())
-        .chain(issues.keys())
-        .copied()
-        .collect();
-    let mut rows = HashMap::default();
-    for r in rows_touched {
-        let used = uses.get(&r).map(|list| {
-            let mut shown: Vec<String> = list.iter().take(MAX_USES_SHOWN).cloned().collect();
-            if list.len() > MAX_USES_SHOWN {
-                shown.push(format!("… and {} more", list.len() - MAX_USES_SHOWN));
+
+    fn row(&self, ctx: &Ctx<'_>, r: u32) -> Option<Vec<Cell>> {
+        let audit = ctx.audit();
+        if self.uses.is_empty(r) && self.findings.is_empty(r) && self.issues.is_empty(r) {
+            return None;
+        }
+        let mut uses: Vec<String> = Vec::new();
+        for k in self.uses.get(r) {
+            let u = &audit.snapshot_uses[k];
+            let text = format!("{} {} {} at {}", u.user_id, u.regime, u.purpose, u.t);
+            if !uses.contains(&text) {
+                uses.push(text);
             }
-            shown.join("; ")
+        }
+        let used = (!uses.is_empty()).then(|| {
+            let more = uses.len().saturating_sub(MAX_USES_SHOWN);
+            uses.truncate(MAX_USES_SHOWN);
+            if more > 0 {
+                uses.push(format!("… and {more} more"));
+            }
+            uses.join("; ")
         });
-        let row_codes = codes.get(&r);
-        rows.insert(
-            r,
-            vec![
-                Cell::opt_text(used),
-                Cell::opt_text(row_codes.and_then(|c| codes_text(c.iter())))
-                    .tone(row_codes.map_or(Tone::None, |c| worst_tone(c.iter()))),
-                issues_cell(&issues, r),
-            ],
-        );
-    }
-    Notes {
-        headings: &[
-            "g8audit: used by (User, regime, determination at date T)",
-            "g8audit: findings",
-            "g8audit: input issues",
-        ],
-        rows,
+        let codes: Vec<FindingCode> = self
+            .findings
+            .get(r)
+            .map(|k| audit.findings[k].code)
+            .collect();
+        Some(vec![
+            Cell::opt_text(used),
+            codes_cell(&codes),
+            issues_cell(ctx, &self.issues, r),
+        ])
     }
 }

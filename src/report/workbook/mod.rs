@@ -45,7 +45,8 @@ pub use names::internal_link;
 pub use sheet::EXCEL_MAX_ROWS;
 
 use names::{Names, SheetMap, is_csv_path, preferred_name};
-use sheet::Part;
+use rayon::prelude::*;
+use sheet::{Part, Prepared};
 use styles::Styles;
 
 /// The deflate level of the output's zip container (1 fastest … 9 smallest).
@@ -299,14 +300,46 @@ pub fn build_workbook(
         input.audit.as_of,
     )?);
     let mut styles = Styles::new();
-    summary::write(&mut wb, &ctx, &mut styles)?;
-    findings::write(&mut wb, &ctx, &mut styles)?;
-    schedule::write(&mut wb, &ctx, &mut styles)?;
-    forecast::write(&mut wb, &ctx, &mut styles)?;
-    if let Some(c) = input.changes {
-        changes::write(&mut wb, &ctx, c, &mut styles)?;
+    // The input sheets (most of the cells) are copied on rayon's threads while this one writes
+    // the report sheets. Their worksheets are made here, since only the workbook can make a
+    // constant-memory worksheet, and every format they can use is registered first, so that the
+    // workbook's format table comes out in the same order whatever the threads do.
+    styles.register(&mut wb, &inputs::formats());
+    let mut books = ctx
+        .plan
+        .inputs
+        .iter()
+        .map(|(_, parts)| Prepared::new(&mut wb, parts.len()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let frozen = styles.frozen();
+    let (reports, copies) = rayon::join(
+        || -> Result<(), XlsxError> {
+            summary::write(&mut wb, &ctx, &mut styles)?;
+            findings::write(&mut wb, &ctx, &mut styles)?;
+            schedule::write(&mut wb, &ctx, &mut styles)?;
+            forecast::write(&mut wb, &ctx, &mut styles)?;
+            if let Some(c) = input.changes {
+                changes::write(&mut wb, &ctx, c, &mut styles)?;
+            }
+            Ok(())
+        },
+        || {
+            books
+                .par_iter_mut()
+                .zip(&ctx.plan.inputs)
+                .try_for_each(|(book, (idx, parts))| {
+                    let sheet = &ctx.input.outcome.sheets[*idx];
+                    inputs::write_sheet(book, &ctx, &mut frozen.frozen(), sheet, parts)
+                })
+        },
+    );
+    reports?;
+    copies?;
+    for book in books {
+        for ws in book.into_done() {
+            wb.push_worksheet(ws);
+        }
     }
-    inputs::write(&mut wb, &ctx, &mut styles)?;
     issues::write(&mut wb, &ctx, &mut styles)?;
     about::write(&mut wb, &ctx, &mut styles)?;
     Ok(wb)

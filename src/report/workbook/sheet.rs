@@ -42,6 +42,100 @@ pub enum Value {
     },
 }
 
+impl Value {
+    /// The value, borrowed.
+    pub fn as_val(&self) -> Val<'_> {
+        match self {
+            Value::Blank => Val::Blank,
+            Value::Text(s) => Val::Text(s),
+            Value::Number(n) => Val::Number(*n),
+            Value::Count(n) => Val::Count(*n),
+            Value::Date(d) => Val::Date(*d),
+            Value::DateTime(dt) => Val::DateTime(*dt),
+            Value::Month(d) => Val::Month(*d),
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Link { text, target } => Val::Link { text, target },
+        }
+    }
+}
+
+/// A [`Value`] borrowed for writing: the input sheets are copied cell by cell without a `String`
+/// per text cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Val<'a> {
+    Blank,
+    Text(&'a str),
+    Number(f64),
+    Count(u64),
+    Date(NaiveDate),
+    DateTime(NaiveDateTime),
+    Month(NaiveDate),
+    Bool(bool),
+    Link { text: &'a str, target: &'a str },
+}
+
+impl Val<'_> {
+    /// The value, owned.
+    pub fn to_value(self) -> Value {
+        match self {
+            Val::Blank => Value::Blank,
+            Val::Text(s) => Value::Text(s.to_string()),
+            Val::Number(n) => Value::Number(n),
+            Val::Count(n) => Value::Count(n),
+            Val::Date(d) => Value::Date(d),
+            Val::DateTime(dt) => Value::DateTime(dt),
+            Val::Month(d) => Value::Month(d),
+            Val::Bool(b) => Value::Bool(b),
+            Val::Link { text, target } => Value::Link {
+                text: text.to_string(),
+                target: target.to_string(),
+            },
+        }
+    }
+}
+
+/// The decimal digits of `n`, with its sign.
+fn int_width(n: i64) -> usize {
+    let digits = n
+        .unsigned_abs()
+        .checked_ilog10()
+        .map_or(1, |d| d as usize + 1);
+    digits + usize::from(n < 0)
+}
+
+/// The width a value marked `style` needs, in characters (a fair estimate for a proportional
+/// font). Counted without allocating: it runs for every cell written.
+fn width(value: Val<'_>, style: Style) -> usize {
+    if style.overflow || style.title || style.section {
+        return 0;
+    }
+    let w = match value {
+        Val::Blank => 0,
+        Val::Text(s) | Val::Link { text: s, .. } if s.is_ascii() && !s.contains('\n') => s.len(),
+        Val::Text(s) | Val::Link { text: s, .. } => {
+            s.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+        }
+        Val::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => int_width(n as i64),
+        Val::Number(n) => format!("{n}").len().min(12),
+        Val::Count(n) => {
+            let digits = int_width(i64::try_from(n).unwrap_or(i64::MAX));
+            digits + (digits - 1) / 3
+        }
+        Val::Date(_) => 11,
+        Val::DateTime(_) => 17,
+        Val::Month(_) => 8,
+        Val::Bool(_) => 5,
+    };
+    // Bold headings are wider, and carry the autofilter button.
+    if style.header || style.annotation_header {
+        w + 3
+    } else if style.bold {
+        w + w / 8
+    } else {
+        w
+    }
+}
+
 /// A value and how it is marked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
@@ -118,36 +212,6 @@ impl Cell {
     pub fn overflow(self) -> Cell {
         self.with(|s| s.overflow = true)
     }
-
-    /// The width the cell needs, in characters (a fair estimate for a proportional font).
-    pub fn width(&self) -> usize {
-        if self.style.overflow || self.style.title || self.style.section {
-            return 0;
-        }
-        let w = match &self.value {
-            Value::Blank => 0,
-            Value::Text(s) | Value::Link { text: s, .. } => {
-                s.lines().map(|l| l.chars().count()).max().unwrap_or(0)
-            }
-            Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
-                format!("{}", *n as i64).len()
-            }
-            Value::Number(n) => format!("{n}").len().min(12),
-            Value::Count(n) => crate::rules::counts::thousands(*n).len(),
-            Value::Date(_) => 11,
-            Value::DateTime(_) => 17,
-            Value::Month(_) => 8,
-            Value::Bool(_) => 5,
-        };
-        // Bold headings are wider, and carry the autofilter button.
-        if self.style.header || self.style.annotation_header {
-            w + 3
-        } else if self.style.bold {
-            w + w / 8
-        } else {
-            w
-        }
-    }
 }
 
 /// Excel holds dates from 1900 to 9999; anything else is written as ISO text.
@@ -190,12 +254,73 @@ pub enum Mode {
     InMemory,
 }
 
-/// A new, unnamed worksheet in `mode`. In constant-memory mode a write to an earlier row is
-/// silently dropped, so every writer only ever appends rows (tested by reading the last row back).
-fn new_worksheet(wb: &mut Workbook, mode: Mode) -> Result<Worksheet, XlsxError> {
-    match mode {
-        Mode::Streamed => wb.new_worksheet_with_constant_memory(),
-        Mode::InMemory => Ok(Worksheet::new()),
+/// Where a sheet writer gets its worksheets and puts them when they are finished: the workbook
+/// itself ([`Workbook`]), or, for a writer on another thread, worksheets the workbook made
+/// beforehand ([`Prepared`]).
+pub trait Book {
+    /// A new, unnamed worksheet in `mode`. In constant-memory mode a write to an earlier row is
+    /// silently dropped, so every writer only ever appends rows (tested by reading the last row
+    /// back).
+    fn new_worksheet(&mut self, mode: Mode) -> Result<Worksheet, XlsxError>;
+
+    /// Adds a finished worksheet (after the ones added before it).
+    fn add_worksheet(&mut self, ws: Worksheet);
+}
+
+impl Book for Workbook {
+    fn new_worksheet(&mut self, mode: Mode) -> Result<Worksheet, XlsxError> {
+        match mode {
+            Mode::Streamed => self.new_worksheet_with_constant_memory(),
+            Mode::InMemory => Ok(Worksheet::new()),
+        }
+    }
+
+    fn add_worksheet(&mut self, ws: Worksheet) {
+        self.push_worksheet(ws);
+    }
+}
+
+/// Worksheets for a writer running on another thread. A constant-memory worksheet can only be
+/// made by the [`Workbook`] (it shares the workbook's formats and temporary directory), so the
+/// main thread makes as many as the writer will open; the writer keeps the finished ones, in
+/// order, for the main thread to add to the workbook.
+pub struct Prepared {
+    fresh: std::vec::IntoIter<Worksheet>,
+    done: Vec<Worksheet>,
+}
+
+impl Prepared {
+    /// `n` constant-memory worksheets made by `wb`.
+    pub fn new(wb: &mut Workbook, n: usize) -> Result<Prepared, XlsxError> {
+        let fresh = (0..n)
+            .map(|_| wb.new_worksheet_with_constant_memory())
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Prepared {
+            fresh: fresh.into_iter(),
+            done: Vec::new(),
+        })
+    }
+
+    /// The finished worksheets, in the order they were finished.
+    pub fn into_done(self) -> Vec<Worksheet> {
+        self.done
+    }
+}
+
+impl Book for Prepared {
+    fn new_worksheet(&mut self, mode: Mode) -> Result<Worksheet, XlsxError> {
+        match mode {
+            Mode::InMemory => Ok(Worksheet::new()),
+            Mode::Streamed => self.fresh.next().ok_or_else(|| {
+                XlsxError::ParameterError(
+                    "g8audit: more streamed worksheets opened than were prepared".to_string(),
+                )
+            }),
+        }
+    }
+
+    fn add_worksheet(&mut self, ws: Worksheet) {
+        self.done.push(ws);
     }
 }
 
@@ -251,8 +376,8 @@ pub struct SheetOut {
 
 impl SheetOut {
     /// A new sheet named `name`.
-    pub fn new(wb: &mut Workbook, name: &str, mode: Mode) -> Result<SheetOut, XlsxError> {
-        let mut ws = new_worksheet(wb, mode)?;
+    pub fn new(wb: &mut dyn Book, name: &str, mode: Mode) -> Result<SheetOut, XlsxError> {
+        let mut ws = wb.new_worksheet(mode)?;
         ws.set_name(name)?;
         Ok(SheetOut {
             ws,
@@ -275,14 +400,14 @@ impl SheetOut {
     fn fit_row_height<'c>(
         &mut self,
         row: u32,
-        cells: impl Iterator<Item = (u16, &'c Cell)>,
+        cells: impl Iterator<Item = (u16, Val<'c>, Style)>,
     ) -> Result<usize, XlsxError> {
         let mut lines = 1;
-        for (col, cell) in cells {
-            if !cell.style.wrap {
+        for (col, value, style) in cells {
+            if !style.wrap {
                 continue;
             }
-            if let Value::Text(t) = &cell.value {
+            if let Val::Text(t) = value {
                 let width = self
                     .wrap_widths
                     .iter()
@@ -332,11 +457,18 @@ impl SheetOut {
             cells
                 .iter()
                 .enumerate()
-                .map(|(i, c)| (first_col + i as u16, c)),
+                .map(|(i, c)| (first_col + i as u16, c.value.as_val(), c.style)),
         )?;
         for (i, cell) in cells.iter().enumerate() {
             let col = first_col + i as u16;
-            self.write_cell(row, col, cell, lines == 1, styles)?;
+            self.write_cell(
+                row,
+                col,
+                cell.value.as_val(),
+                cell.style,
+                lines == 1,
+                styles,
+            )?;
         }
         self.row += 1;
         Ok(row)
@@ -349,9 +481,36 @@ impl SheetOut {
         styles: &mut Styles,
     ) -> Result<u32, XlsxError> {
         let row = self.row;
-        let lines = self.fit_row_height(row, cells.iter().map(|(c, cell)| (*c, cell)))?;
+        let lines = self.fit_row_height(
+            row,
+            cells
+                .iter()
+                .map(|(c, cell)| (*c, cell.value.as_val(), cell.style)),
+        )?;
         for (col, cell) in cells {
-            self.write_cell(row, *col, cell, lines == 1, styles)?;
+            self.write_cell(
+                row,
+                *col,
+                cell.value.as_val(),
+                cell.style,
+                lines == 1,
+                styles,
+            )?;
+        }
+        self.row += 1;
+        Ok(row)
+    }
+
+    /// [`SheetOut::push_sparse`] for borrowed values.
+    pub fn push_vals(
+        &mut self,
+        cells: &[(u16, Val<'_>, Style)],
+        styles: &mut Styles,
+    ) -> Result<u32, XlsxError> {
+        let row = self.row;
+        let lines = self.fit_row_height(row, cells.iter().copied())?;
+        for &(col, value, style) in cells {
+            self.write_cell(row, col, value, style, lines == 1, styles)?;
         }
         self.row += 1;
         Ok(row)
@@ -361,47 +520,47 @@ impl SheetOut {
         &mut self,
         row: RowNum,
         col: ColNum,
-        cell: &Cell,
+        value: Val<'_>,
+        st: Style,
         one_line: bool,
         styles: &mut Styles,
     ) -> Result<(), XlsxError> {
         let ws = &mut self.ws;
-        let st = cell.style;
         // A plain cell in a one-line row is written without a format (its top alignment only
         // shows in taller rows): looking a Format up hashes all its fields, once per cell, which
         // dominated the writing of large input sheets.
         let plain = one_line && st == Style::default();
-        match &cell.value {
-            Value::Blank => {
+        match value {
+            Val::Blank => {
                 if st != Style::default() {
                     ws.write_blank(row, col, styles.get(Kind::Text, st))?;
                 }
             }
-            Value::Text(s) if plain => {
+            Val::Text(s) if plain => {
                 ws.write_string(row, col, fit_text(s))?;
             }
-            Value::Text(s) => {
+            Val::Text(s) => {
                 ws.write_string_with_format(row, col, fit_text(s), styles.get(Kind::Text, st))?;
             }
-            Value::Number(n) if n.is_finite() && plain => {
-                ws.write_number(row, col, *n)?;
+            Val::Number(n) if n.is_finite() && plain => {
+                ws.write_number(row, col, n)?;
             }
-            Value::Number(n) if n.is_finite() => {
-                ws.write_number_with_format(row, col, *n, styles.get(Kind::Number, st))?;
+            Val::Number(n) if n.is_finite() => {
+                ws.write_number_with_format(row, col, n, styles.get(Kind::Number, st))?;
             }
-            Value::Number(n) => {
+            Val::Number(n) => {
                 ws.write_string_with_format(row, col, n.to_string(), styles.get(Kind::Text, st))?;
             }
-            Value::Count(n) => {
-                ws.write_number_with_format(row, col, *n as f64, styles.get(Kind::Count, st))?;
+            Val::Count(n) => {
+                ws.write_number_with_format(row, col, n as f64, styles.get(Kind::Count, st))?;
             }
-            Value::Date(d) | Value::Month(d) => {
-                let kind = if matches!(cell.value, Value::Month(_)) {
+            Val::Date(d) | Val::Month(d) => {
+                let kind = if matches!(value, Val::Month(_)) {
                     Kind::Month
                 } else {
                     Kind::Date
                 };
-                match excel_date(*d) {
+                match excel_date(d) {
                     Some(x) => ws.write_datetime_with_format(row, col, x, styles.get(kind, st))?,
                     None => ws.write_string_with_format(
                         row,
@@ -411,8 +570,8 @@ impl SheetOut {
                     )?,
                 };
             }
-            Value::DateTime(dt) => {
-                match excel_datetime(*dt) {
+            Val::DateTime(dt) => {
+                match excel_datetime(dt) {
                     Some(x) => {
                         ws.write_datetime_with_format(row, col, x, styles.get(Kind::DateTime, st))?
                     }
@@ -424,16 +583,16 @@ impl SheetOut {
                     )?,
                 };
             }
-            Value::Bool(b) => {
-                ws.write_boolean_with_format(row, col, *b, styles.get(Kind::Bool, st))?;
+            Val::Bool(b) => {
+                ws.write_boolean_with_format(row, col, b, styles.get(Kind::Bool, st))?;
             }
-            Value::Link { text, target } => {
+            Val::Link { text, target } => {
                 if self.links < EXCEL_MAX_LINKS {
                     self.links += 1;
                     ws.write_url_with_options(
                         row,
                         col,
-                        target.as_str(),
+                        target,
                         fit_text(text),
                         "",
                         Some(styles.get(Kind::Link, st)),
@@ -452,8 +611,8 @@ impl SheetOut {
         if self.widths.len() <= c {
             self.widths.resize(c + 1, 0);
         }
-        self.widths[c] = self.widths[c].max(cell.width());
-        if cell.value != Value::Blank || st != Style::default() {
+        self.widths[c] = self.widths[c].max(width(value, st));
+        if value != Val::Blank || st != Style::default() {
             self.max_col = Some(self.max_col.map_or(col, |m| m.max(col)));
         }
         Ok(())
@@ -483,7 +642,7 @@ impl SheetOut {
 
     /// Sets the column widths from the content (capped at [`MAX_WIDTH`]) and adds the sheet to
     /// the workbook.
-    pub fn finish(mut self, wb: &mut Workbook) -> Result<(), XlsxError> {
+    pub fn finish(mut self, wb: &mut dyn Book) -> Result<(), XlsxError> {
         for (c, w) in self.widths.iter().enumerate() {
             let fixed = self.wrap_widths.iter().find(|(x, _)| *x as usize == c);
             if let Some((_, w)) = fixed {
@@ -493,7 +652,7 @@ impl SheetOut {
                 self.ws.set_column_width(c as u16, width as f64)?;
             }
         }
-        wb.push_worksheet(self.ws);
+        wb.add_worksheet(self.ws);
         Ok(())
     }
 }
@@ -628,10 +787,50 @@ impl<'p> TableOut<'p> {
     /// Writes the next logical row, its cells at the given columns (ascending).
     pub fn push_sparse(
         &mut self,
-        wb: &mut Workbook,
+        wb: &mut dyn Book,
         cells: Vec<(u16, Cell)>,
         styles: &mut Styles,
     ) -> Result<(), XlsxError> {
+        self.open_part(wb, styles)?;
+        if Some(self.row) == self.header_row {
+            self.header = Some(cells.clone());
+        }
+        if let Some((_, sheet)) = self.current.as_mut() {
+            sheet.push_sparse(&cells, styles)?;
+        }
+        self.row += 1;
+        Ok(())
+    }
+
+    /// [`TableOut::push_sparse`] for borrowed values.
+    pub fn push_vals(
+        &mut self,
+        wb: &mut dyn Book,
+        cells: &[(u16, Val<'_>, Style)],
+        styles: &mut Styles,
+    ) -> Result<(), XlsxError> {
+        self.open_part(wb, styles)?;
+        if Some(self.row) == self.header_row {
+            let header = cells.iter().map(|&(c, value, style)| {
+                (
+                    c,
+                    Cell {
+                        value: value.to_value(),
+                        style,
+                    },
+                )
+            });
+            self.header = Some(header.collect());
+        }
+        if let Some((_, sheet)) = self.current.as_mut() {
+            sheet.push_vals(cells, styles)?;
+        }
+        self.row += 1;
+        Ok(())
+    }
+
+    /// Makes sure the sheet of the part holding the next row is the one being written.
+    fn open_part(&mut self, wb: &mut dyn Book, styles: &mut Styles) -> Result<(), XlsxError> {
         let row = self.row;
         let k = self
             .parts
@@ -652,20 +851,13 @@ impl<'p> TableOut<'p> {
             }
             self.current = Some((k, sheet));
         }
-        if Some(row) == self.header_row {
-            self.header = Some(cells.clone());
-        }
-        if let Some((_, sheet)) = self.current.as_mut() {
-            sheet.push_sparse(&cells, styles)?;
-        }
-        self.row += 1;
         Ok(())
     }
 
     /// Writes the next logical row from column A.
     pub fn push(
         &mut self,
-        wb: &mut Workbook,
+        wb: &mut dyn Book,
         cells: Vec<Cell>,
         styles: &mut Styles,
     ) -> Result<(), XlsxError> {
@@ -677,7 +869,7 @@ impl<'p> TableOut<'p> {
         self.push_sparse(wb, cells, styles)
     }
 
-    fn close(&mut self, wb: &mut Workbook) -> Result<(), XlsxError> {
+    fn close(&mut self, wb: &mut dyn Book) -> Result<(), XlsxError> {
         if let Some((k, mut sheet)) = self.current.take() {
             if let Some(h) = self.parts[k].header_out_row(self.header_row) {
                 sheet.table_settings(h, self.freeze_cols)?;
@@ -690,7 +882,7 @@ impl<'p> TableOut<'p> {
 
     /// Finishes the last sheet, and adds the sheets of any parts no row reached (an empty table
     /// still has its sheet), so that every planned sheet exists.
-    pub fn finish(mut self, wb: &mut Workbook) -> Result<(), XlsxError> {
+    pub fn finish(mut self, wb: &mut dyn Book) -> Result<(), XlsxError> {
         let opened = self.current.as_ref().map(|(k, _)| k + 1).unwrap_or(0);
         self.close(wb)?;
         for part in &self.parts[opened..] {

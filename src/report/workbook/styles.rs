@@ -6,7 +6,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
 
 use crate::rules::findings::Severity;
 use crate::rules::schedule::Status;
@@ -104,6 +104,20 @@ pub enum Kind {
     Link,
 }
 
+impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 8] = [
+        Kind::Text,
+        Kind::Number,
+        Kind::Count,
+        Kind::Date,
+        Kind::DateTime,
+        Kind::Month,
+        Kind::Bool,
+        Kind::Link,
+    ];
+}
+
 /// How a cell is marked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Style {
@@ -128,6 +142,9 @@ pub struct Style {
 #[derive(Default)]
 pub struct Styles {
     cache: HashMap<(Kind, Style), Format>,
+    /// True for a copy handed to a writer on another thread: it adds no format (see
+    /// [`Styles::register`]).
+    frozen: bool,
 }
 
 impl Styles {
@@ -136,10 +153,51 @@ impl Styles {
     }
 
     /// The format of a cell holding `kind`, marked `style`.
+    ///
+    /// A frozen copy ([`Styles::frozen`]) only hands out the formats registered before it was
+    /// made; any other falls back to the plain format of the same kind (a debug build stops
+    /// there instead, so tests find the gap).
     pub fn get(&mut self, kind: Kind, style: Style) -> &Format {
-        self.cache
-            .entry((kind, style))
-            .or_insert_with(|| build(kind, style))
+        // Overflow only changes how wide a column is made, not the cell's format.
+        let mut key = (
+            kind,
+            Style {
+                overflow: false,
+                ..style
+            },
+        );
+        if self.frozen && !self.cache.contains_key(&key) {
+            debug_assert!(
+                false,
+                "format {key:?} was not registered before the sheet writers started"
+            );
+            key = (kind, Style::default());
+        }
+        self.cache.entry(key).or_insert_with(|| build(key.0, key.1))
+    }
+
+    /// Registers the formats of `combos` (and the plain format of every kind) with the workbook,
+    /// in that order.
+    ///
+    /// Sheets written in constant-memory mode number their formats in the workbook's table the
+    /// first time each is used; when several sheets are written on several threads at once, that
+    /// order would depend on which thread got there first, and so would the bytes of the output.
+    /// Registering every format the threaded writers can use, before they start, keeps the
+    /// order fixed: after this they only look formats up.
+    pub fn register(&mut self, wb: &mut Workbook, combos: &[(Kind, Style)]) {
+        let plain = Kind::ALL.map(|k| (k, Style::default()));
+        for &(kind, style) in plain.iter().chain(combos) {
+            wb.register_format(self.get(kind, style));
+        }
+    }
+
+    /// A copy for a writer on another thread: it knows every format registered so far, and adds
+    /// none.
+    pub fn frozen(&self) -> Styles {
+        Styles {
+            cache: self.cache.clone(),
+            frozen: true,
+        }
     }
 }
 
