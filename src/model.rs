@@ -4,8 +4,10 @@
 //! name the exact cell a person should look at. Nothing here reads a file or decides a rule; the
 //! types only say what a register holds once every cell has been parsed.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::num::NonZeroU32;
+use std::sync::{LazyLock, PoisonError, RwLock};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -23,14 +25,125 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A sheet's name, interned: four bytes that every [`CellRef`] of the sheet shares.
+///
+/// A register of a quarter of a million Users has tens of millions of located values, each
+/// naming its sheet; a pointer to a shared string per value was a tenth of the memory of a run.
+/// The names live in one table for the whole process (a register has a handful of sheets; the
+/// table only grows with the distinct names ever read). It reads as the `str` it stands for, and
+/// compares and orders as that text, so nothing depends on the order names were first seen.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SheetName(NonZeroU32);
+
+/// Every sheet name interned so far: id − 1 → name, and name → id.
+#[derive(Default)]
+struct SheetNames {
+    names: Vec<&'static str>,
+    ids: HashMap<&'static str, NonZeroU32>,
+}
+
+static SHEET_NAMES: LazyLock<RwLock<SheetNames>> = LazyLock::new(Default::default);
+
+impl SheetName {
+    /// The interned name `name`.
+    pub fn new(name: &str) -> SheetName {
+        if let Some(id) = read_names().ids.get(name) {
+            return SheetName(*id);
+        }
+        let mut table = SHEET_NAMES.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(id) = table.ids.get(name) {
+            return SheetName(*id);
+        }
+        // Leaked on purpose: a name lives as long as the process, like the table.
+        let name: &'static str = Box::leak(name.into());
+        let next = u32::try_from(table.names.len() + 1)
+            .ok()
+            .and_then(NonZeroU32::new);
+        let Some(id) = next else {
+            // Four billion distinct names: share the first one rather than fail.
+            return SheetName(NonZeroU32::MIN);
+        };
+        table.names.push(name);
+        table.ids.insert(name, id);
+        SheetName(id)
+    }
+
+    /// The name as text.
+    pub fn as_str(self) -> &'static str {
+        read_names()
+            .names
+            .get(self.0.get() as usize - 1)
+            .copied()
+            .unwrap_or("")
+    }
+}
+
+fn read_names() -> std::sync::RwLockReadGuard<'static, SheetNames> {
+    SHEET_NAMES.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl std::ops::Deref for SheetName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for SheetName {
+    fn from(name: &str) -> Self {
+        SheetName::new(name)
+    }
+}
+
+impl From<&String> for SheetName {
+    fn from(name: &String) -> Self {
+        SheetName::new(name)
+    }
+}
+
+impl PartialOrd for SheetName {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SheetName {
+    /// By name, not by the order names were interned.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        if self.0 == other.0 {
+            std::cmp::Ordering::Equal
+        } else {
+            self.as_str().cmp(other.as_str())
+        }
+    }
+}
+
+impl fmt::Debug for SheetName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for SheetName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The [`CellRef::input`] of the input at `index` of [`Register::inputs`] (a run has a handful of
+/// inputs; past `u32::MAX` they would share the last number).
+pub fn input_id(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
+}
+
 /// A 0-based position in one sheet of one input, printed the way a person reads it:
-/// `Assessments!E17`.
+/// `Assessments!E17`. Sixteen bytes: there is one for every value read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CellRef {
     /// Index into [`Register::inputs`] of the file the cell is in.
-    pub input: usize,
-    /// The sheet name (for CSV inputs, the file stem), shared by every cell of the sheet.
-    pub sheet: Arc<str>,
+    pub input: u32,
+    /// The sheet name (for CSV inputs, the file stem).
+    pub sheet: SheetName,
     /// 0-based row (row 1 in a spreadsheet is 0 here).
     pub row: u32,
     /// 0-based column (column A is 0).
@@ -61,14 +174,14 @@ impl CellRef {
 
 impl fmt::Display for CellRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let quote = self
-            .sheet
+        let sheet = self.sheet.as_str();
+        let quote = sheet
             .chars()
             .any(|c| !(c.is_ascii_alphanumeric() || c == '_'));
         if quote {
-            write!(f, "'{}'", self.sheet.replace('\'', "''"))?;
+            write!(f, "'{}'", sheet.replace('\'', "''"))?;
         } else {
-            write!(f, "{}", self.sheet)?;
+            f.write_str(sheet)?;
         }
         write!(f, "!{}{}", Self::column_name(self.col), self.row + 1)
     }

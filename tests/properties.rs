@@ -333,11 +333,11 @@ proptest! {
             .filter_map(|f| f.source.clone())
             .chain(outcome.issues.iter().map(|i| i.cell.clone()));
         for cell in cells {
-            prop_assert!(cell.input < outcome.register.inputs.len(), "{:?}", cell);
+            prop_assert!((cell.input as usize) < outcome.register.inputs.len(), "{:?}", cell);
             let sheet = outcome
                 .sheets
                 .iter()
-                .find(|s| s.input == cell.input && *s.name == *cell.sheet);
+                .find(|s| s.input == cell.input as usize && *s.name == *cell.sheet);
             prop_assert!(sheet.is_some(), "no sheet for {:?}", cell);
             let sheet = sheet.expect("checked");
             let row = sheet.rows.get(cell.row as usize);

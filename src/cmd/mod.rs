@@ -104,7 +104,9 @@ pub(crate) fn read(args: &ReadArgs, today: chrono::NaiveDate) -> Result<ReadOutc
 
 pub(crate) fn print_issues(issues: &[InputIssue], inputs: &[crate::model::InputFile]) {
     for i in issues {
-        let file = inputs.get(i.cell.input).map_or("", |f| f.path.as_str());
+        let file = inputs
+            .get(i.cell.input as usize)
+            .map_or("", |f| f.path.as_str());
         let hint = i
             .suggestion
             .as_ref()

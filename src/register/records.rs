@@ -6,9 +6,8 @@
 //! type, an unknown user, a refused count) are skipped with their issue. No rule is applied here.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
-use crate::model::thousands;
+use crate::model::{SheetName, input_id, thousands};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -83,7 +82,7 @@ pub(crate) fn build(
         (
             i.cell.input,
             order
-                .get(&(i.cell.input, &*i.cell.sheet))
+                .get(&(i.cell.input as usize, &*i.cell.sheet))
                 .copied()
                 .unwrap_or(usize::MAX),
             i.cell.row,
@@ -187,16 +186,17 @@ fn fold_lookalikes(s: &str) -> String {
 /// One data row of a table sheet.
 struct Row<'a> {
     sheet: &'a RawSheet,
-    /// The sheet's name, shared by the cells of every record read from it.
-    name: Arc<str>,
+    /// The sheet's input and name, shared by the cells of every record read from it.
+    input: u32,
+    name: SheetName,
     row: u32,
 }
 
 impl<'a> Row<'a> {
     fn cell_ref(&self, col: u32) -> CellRef {
         CellRef {
-            input: self.sheet.input,
-            sheet: Arc::clone(&self.name),
+            input: self.input,
+            sheet: self.name,
             row: self.row,
             col,
         }
@@ -212,7 +212,8 @@ impl<'a> Row<'a> {
 /// The data rows of a table sheet: below the header row, not all blank (annotation columns
 /// g8audit appended are not data).
 fn data_rows(sheet: &RawSheet) -> impl Iterator<Item = Row<'_>> {
-    let name: Arc<str> = Arc::from(sheet.name.as_str());
+    let name = SheetName::new(&sheet.name);
+    let input = input_id(sheet.input);
     let start = sheet
         .header_row
         .map(|h| h as usize + 1)
@@ -231,9 +232,18 @@ fn data_rows(sheet: &RawSheet) -> impl Iterator<Item = Row<'_>> {
         })
         .map(move |(r, _)| Row {
             sheet,
-            name: Arc::clone(&name),
+            input,
+            name,
             row: r as u32,
         })
+}
+
+/// The value of `cell`, looked up among `sheets`.
+fn cell_value<'a>(sheets: &'a [RawSheet], cell: &CellRef) -> &'a RawValue {
+    sheets
+        .iter()
+        .find(|s| s.input == cell.input as usize && *s.name == *cell.sheet)
+        .map_or(&RawValue::Empty, |s| s.value(cell.row, cell.col))
 }
 
 /// A cell's text, trimmed; `None` when blank or an error value.
@@ -490,12 +500,13 @@ impl<'o> Reader<'o> {
     }
 
     fn premises(&mut self, sheets: &[RawSheet], known: &KnownUsers) -> Vec<Snapshot> {
-        let mut out: Vec<Snapshot> = Vec::new();
-        let mut seen: HashMap<(String, NaiveDate), usize> = HashMap::new();
-        for sheet in sheets
-            .iter()
-            .filter(|s| s.table == Some(Table::Premises) && s.header_row.is_some())
-        {
+        let tables = || {
+            sheets
+                .iter()
+                .filter(|s| s.table == Some(Table::Premises) && s.header_row.is_some())
+        };
+        let mut out: Vec<Snapshot> = Vec::with_capacity(tables().map(|s| s.rows.len()).sum());
+        for sheet in tables() {
             for row in data_rows(sheet) {
                 let Some((user_id, id_cell)) = self.user_id(&row) else {
                     continue;
@@ -530,53 +541,76 @@ impl<'o> Reader<'o> {
                 if nd_refused {
                     continue;
                 }
-                let snapshot = Snapshot {
+                out.push(Snapshot {
                     user_id,
                     as_of: as_of_date,
                     domestic,
                     non_domestic: non_domestic.unwrap_or(0),
                     cell: as_of_cell,
-                };
-                let key = (snapshot.user_id.clone(), snapshot.as_of);
-                if let Some(&i) = seen.get(&key) {
-                    let first = &out[i];
-                    if first.domestic != snapshot.domestic
-                        || first.non_domestic != snapshot.non_domestic
-                    {
-                        let v = row.sheet.value(snapshot.cell.row, snapshot.cell.col);
-                        let what = format!(
-                            "a second snapshot of \"{}\" on {} with different counts (domestic {}, non-domestic {}; {} has {}, {}); the first is kept",
-                            snapshot.user_id,
-                            snapshot.as_of,
-                            thousands(snapshot.domestic),
-                            thousands(snapshot.non_domestic),
-                            first.cell,
-                            thousands(first.domestic),
-                            thousands(first.non_domestic)
-                        );
-                        self.issue(
-                            IssueCode::DuplicateSnapshot,
-                            snapshot.cell.clone(),
-                            v,
-                            what,
-                            None,
-                        );
-                    }
-                    continue;
-                }
-                seen.insert(key, out.len());
-                out.push(snapshot);
+                });
             }
         }
-        out
+        self.drop_duplicate_snapshots(sheets, out)
+    }
+
+    /// Keeps the first snapshot of each (user_id, as_of) in reading order; a later one with other
+    /// counts is DUPLICATE_SNAPSHOT, one with the same counts is dropped silently. Found by sorting
+    /// positions rather than with a map keyed by a copy of every user_id (a register holds
+    /// millions of snapshots).
+    fn drop_duplicate_snapshots(
+        &mut self,
+        sheets: &[RawSheet],
+        out: Vec<Snapshot>,
+    ) -> Vec<Snapshot> {
+        let mut order: Vec<u32> = (0..out.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (x, y) = (&out[a as usize], &out[b as usize]);
+            (x.user_id.as_str(), x.as_of, a).cmp(&(y.user_id.as_str(), y.as_of, b))
+        });
+        let mut keep = vec![true; out.len()];
+        let mut first = None::<usize>;
+        for &i in &order {
+            let i = i as usize;
+            let s = &out[i];
+            match first {
+                Some(f) if out[f].user_id == s.user_id && out[f].as_of == s.as_of => {
+                    keep[i] = false;
+                    let kept = &out[f];
+                    if kept.domestic != s.domestic || kept.non_domestic != s.non_domestic {
+                        let v = cell_value(sheets, &s.cell);
+                        let what = format!(
+                            "a second snapshot of \"{}\" on {} with different counts (domestic {}, non-domestic {}; {} has {}, {}); the first is kept",
+                            s.user_id,
+                            s.as_of,
+                            thousands(s.domestic),
+                            thousands(s.non_domestic),
+                            kept.cell,
+                            thousands(kept.domestic),
+                            thousands(kept.non_domestic)
+                        );
+                        self.issue(IssueCode::DuplicateSnapshot, s.cell.clone(), v, what, None);
+                    }
+                }
+                _ => first = Some(i),
+            }
+        }
+        if keep.iter().all(|k| *k) {
+            return out;
+        }
+        out.into_iter()
+            .zip(keep)
+            .filter_map(|(s, k)| k.then_some(s))
+            .collect()
     }
 
     fn assessments(&mut self, sheets: &[RawSheet], known: &KnownUsers) -> Vec<Assessment> {
-        let mut out: Vec<Assessment> = Vec::new();
-        for sheet in sheets
-            .iter()
-            .filter(|s| s.table == Some(Table::Assessments))
-        {
+        let tables = || {
+            sheets
+                .iter()
+                .filter(|s| s.table == Some(Table::Assessments))
+        };
+        let mut out: Vec<Assessment> = Vec::with_capacity(tables().map(|s| s.rows.len()).sum());
+        for sheet in tables() {
             for row in data_rows(sheet) {
                 let Some((user_id, id_cell)) = self.user_id(&row) else {
                     continue;

@@ -216,7 +216,9 @@ pub fn report<'a>(
             .map(|i| JsonIssue {
                 code: i.code.as_str(),
                 source: i.cell.to_string(),
-                file: inputs.get(i.cell.input).map_or("", |f| f.path.as_str()),
+                file: inputs
+                    .get(i.cell.input as usize)
+                    .map_or("", |f| f.path.as_str()),
                 value: &i.value,
                 message: &i.message,
                 suggestion: i.suggestion.as_deref(),

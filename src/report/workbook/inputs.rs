@@ -159,7 +159,7 @@ pub(super) fn write_sheet(
 
 /// True when `cell` is in `sheet`.
 fn in_sheet(cell: &CellRef, sheet: &RawSheet) -> bool {
-    cell.input == sheet.input && *cell.sheet == *sheet.name
+    cell.input as usize == sheet.input && *cell.sheet == *sheet.name
 }
 
 /// The value a parsed cell was read as, when the reader turned text (or a serial number) into it.

@@ -28,7 +28,7 @@ pub(super) fn write(
         let row = vec![
             Cell::text(i.code.as_str()).tone(Tone::Amber),
             Cell::link(ctx.map.display(&i.cell), ctx.map.link(&i.cell)),
-            Cell::opt_text(inputs.get(i.cell.input).map(|f| f.path.clone())),
+            Cell::opt_text(inputs.get(i.cell.input as usize).map(|f| f.path.clone())),
             Cell::text(i.value.clone()),
             Cell::text(i.message.clone()).wrap(),
             Cell::opt_text(i.suggestion.clone()),

@@ -7,9 +7,8 @@
 //! (`internal:'Users'!A5`). Nothing here writes a cell.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
-use crate::model::CellRef;
+use crate::model::{CellRef, SheetName, input_id};
 use crate::register::{RawSheet, normalise_heading};
 
 use super::sheet::{Part, part_name, plan_parts, with_suffix};
@@ -146,7 +145,7 @@ pub fn is_csv_path(path: &str) -> bool {
 /// Where the sheets of the inputs went.
 #[derive(Debug, Default)]
 pub struct SheetMap {
-    sheets: HashMap<(usize, Arc<str>), Placed>,
+    sheets: HashMap<(u32, SheetName), Placed>,
 }
 
 #[derive(Debug, Clone)]
@@ -157,12 +156,12 @@ struct Placed {
 impl SheetMap {
     pub fn insert(&mut self, input: usize, sheet: &str, parts: Vec<Part>) {
         self.sheets
-            .insert((input, Arc::from(sheet)), Placed { parts });
+            .insert((input_id(input), SheetName::new(sheet)), Placed { parts });
     }
 
     /// The output sheet and 0-based row and column of an input cell.
     pub fn locate(&self, cell: &CellRef) -> Option<(&str, u32, u32)> {
-        let placed = self.sheets.get(&(cell.input, Arc::clone(&cell.sheet)))?;
+        let placed = self.sheets.get(&(cell.input, cell.sheet))?;
         let part = placed
             .parts
             .iter()
@@ -189,7 +188,7 @@ impl SheetMap {
         match self.locate(cell) {
             Some((name, row, col)) => CellRef {
                 input: cell.input,
-                sheet: Arc::from(name),
+                sheet: SheetName::new(name),
                 row,
                 col,
             }
@@ -213,7 +212,7 @@ pub fn internal_link(sheet: &str, row: u32, col: u32) -> String {
 mod tests {
     use super::*;
 
-    fn cell(input: usize, sheet: &str, row: u32, col: u32) -> CellRef {
+    fn cell(input: u32, sheet: &str, row: u32, col: u32) -> CellRef {
         CellRef {
             input,
             sheet: sheet.into(),
