@@ -21,7 +21,7 @@ pub(crate) fn read_csv(
     stem: &str,
     bytes: &[u8],
     delimiter: Option<u8>,
-    budget: &mut CellBudget,
+    budget: &CellBudget,
 ) -> Result<RawSheet, ReadError> {
     let text = decode(bytes);
     let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&text));
@@ -308,8 +308,8 @@ mod tests {
     use crate::register::Limits;
 
     fn read(bytes: &[u8]) -> Result<RawSheet, ReadError> {
-        let mut budget = CellBudget::new(Limits::default());
-        read_csv(0, "users.csv", "users", bytes, None, &mut budget)
+        let budget = CellBudget::new(Limits::default());
+        read_csv(0, "users.csv", "users", bytes, None, &budget)
     }
 
     fn t(s: &str) -> RawValue {
@@ -370,7 +370,7 @@ mod tests {
 
     #[test]
     fn field_limit() {
-        let mut budget = CellBudget::new(Limits {
+        let budget = CellBudget::new(Limits {
             max_csv_field_bytes: 7,
             ..Limits::default()
         });
@@ -380,7 +380,7 @@ mod tests {
             "users",
             b"User ID,Roles\nU0000001,IS\n",
             None,
-            &mut budget,
+            &budget,
         )
         .expect_err("field too long");
         assert!(matches!(

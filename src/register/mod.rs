@@ -27,6 +27,7 @@ mod workbook;
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use sha2::{Digest, Sha256};
@@ -337,10 +338,8 @@ pub fn read_register_bytes(
     opts: &ReadOptions,
 ) -> Result<ReadOutcome, ReadError> {
     let mut files = Vec::with_capacity(inputs.len());
-    let mut sheets = Vec::new();
-    let mut budget = CellBudget::new(opts.limits);
     let mut csv_inputs = Vec::with_capacity(inputs.len());
-    for (index, &(label, bytes)) in inputs.iter().enumerate() {
+    for &(label, bytes) in inputs {
         if bytes.len() as u64 > opts.limits.max_file_bytes {
             return Err(ReadError::LimitExceeded {
                 path: label.to_string(),
@@ -350,56 +349,78 @@ pub fn read_register_bytes(
                 max: opts.limits.max_file_bytes,
             });
         }
-        let path = Path::new(label);
         files.push(InputFile {
             path: label.to_string(),
             sha256: sha256_hex(bytes),
         });
-        let kind = FileKind::of(path);
-        csv_inputs.push(matches!(kind, Some(FileKind::Csv(_))));
-        match kind {
-            Some(FileKind::Csv(delimiter)) => {
-                let stem = path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| label.to_string());
-                sheets.push(csv::read_csv(
-                    index,
-                    label,
-                    &stem,
-                    bytes,
-                    delimiter,
-                    &mut budget,
-                )?);
-            }
-            Some(FileKind::Workbook(format)) => {
-                sheets.extend(workbook::read_workbook(
-                    index,
-                    label,
-                    bytes,
-                    Some(format),
-                    &mut budget,
-                )?);
-            }
-            None => {
-                if workbook::looks_like_workbook(bytes) {
-                    sheets.extend(workbook::read_workbook(
-                        index,
-                        label,
-                        bytes,
-                        None,
-                        &mut budget,
-                    )?);
-                } else {
-                    return Err(ReadError::UnsupportedExtension {
-                        path: label.to_string(),
-                        extension: extension_of(path),
-                    });
-                }
-            }
-        }
+        csv_inputs.push(matches!(
+            FileKind::of(Path::new(label)),
+            Some(FileKind::Csv(_))
+        ));
     }
+    // Inputs, and the sheets of a workbook, are read on rayon's threads. Which sheet crosses a
+    // limit on the cells of the whole register then depends on which thread got there first, so
+    // on any limit the inputs are read again one after the other, for the same error every time.
+    let sheets = match read_inputs(inputs, opts, true) {
+        Err(ReadError::LimitExceeded { .. }) => read_inputs(inputs, opts, false)?,
+        other => other?,
+    };
     records::build(files, sheets, &csv_inputs, opts)
+}
+
+/// Every sheet of every input, in input and workbook order; on several threads when `parallel`.
+/// The error is the one of the first input (and sheet) that fails.
+fn read_inputs(
+    inputs: &[(&str, &[u8])],
+    opts: &ReadOptions,
+    parallel: bool,
+) -> Result<Vec<RawSheet>, ReadError> {
+    use rayon::prelude::*;
+    let budget = CellBudget::new(opts.limits);
+    let read = |(index, &(label, bytes)): (usize, &(&str, &[u8]))| {
+        read_input(index, label, bytes, &budget, parallel)
+    };
+    let per_input: Vec<Result<Vec<RawSheet>, ReadError>> = if parallel {
+        inputs.par_iter().enumerate().map(read).collect()
+    } else {
+        inputs.iter().enumerate().map(read).collect()
+    };
+    let mut sheets = Vec::new();
+    for result in per_input {
+        sheets.extend(result?);
+    }
+    Ok(sheets)
+}
+
+/// The sheets of one input (a CSV file is one sheet).
+fn read_input(
+    index: usize,
+    label: &str,
+    bytes: &[u8],
+    budget: &CellBudget,
+    parallel: bool,
+) -> Result<Vec<RawSheet>, ReadError> {
+    let path = Path::new(label);
+    match FileKind::of(path) {
+        Some(FileKind::Csv(delimiter)) => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| label.to_string());
+            let sheet = csv::read_csv(index, label, &stem, bytes, delimiter, budget)?;
+            Ok(vec![sheet])
+        }
+        Some(FileKind::Workbook(format)) => {
+            workbook::read_workbook(index, label, bytes, Some(format), budget, parallel)
+        }
+        None if workbook::looks_like_workbook(bytes) => {
+            workbook::read_workbook(index, label, bytes, None, budget, parallel)
+        }
+        None => Err(ReadError::UnsupportedExtension {
+            path: label.to_string(),
+            extension: extension_of(path),
+        }),
+    }
 }
 
 fn extension_of(path: &Path) -> String {
@@ -470,34 +491,35 @@ fn sha256_hex(bytes: &[u8]) -> String {
     s
 }
 
-/// The running count of non-empty cells over all inputs, against [`Limits`].
+/// The running count of non-empty cells over all inputs, against [`Limits`]; shared by the
+/// threads that read the inputs.
 #[derive(Debug)]
 pub(crate) struct CellBudget {
     pub(crate) limits: Limits,
-    used: u64,
-    text: u64,
+    used: AtomicU64,
+    text: AtomicU64,
 }
 
 impl CellBudget {
     pub(crate) fn new(limits: Limits) -> Self {
         CellBudget {
             limits,
-            used: 0,
-            text: 0,
+            used: AtomicU64::new(0),
+            text: AtomicU64::new(0),
         }
     }
 
     /// Counts `n` more bytes of cell text taken from a workbook, against
     /// `max_decompressed_bytes`: one shared string copied into a million cells is a million
     /// copies.
-    pub(crate) fn take_text(&mut self, n: u64, path: &str, sheet: &str) -> Result<(), ReadError> {
-        self.text = self.text.saturating_add(n);
-        if self.text > self.limits.max_decompressed_bytes {
+    pub(crate) fn take_text(&self, n: u64, path: &str, sheet: &str) -> Result<(), ReadError> {
+        let text = self.text.fetch_add(n, Ordering::Relaxed).saturating_add(n);
+        if text > self.limits.max_decompressed_bytes {
             return Err(ReadError::LimitExceeded {
                 path: path.to_string(),
                 sheet: Some(sheet.to_string()),
                 limit: LimitKind::DecompressedBytes,
-                found: self.text,
+                found: text,
                 max: self.limits.max_decompressed_bytes,
             });
         }
@@ -505,14 +527,14 @@ impl CellBudget {
     }
 
     /// Counts `n` more non-empty cells.
-    pub(crate) fn take(&mut self, n: u64, path: &str, sheet: &str) -> Result<(), ReadError> {
-        self.used = self.used.saturating_add(n);
-        if self.used > self.limits.max_cells {
+    pub(crate) fn take(&self, n: u64, path: &str, sheet: &str) -> Result<(), ReadError> {
+        let used = self.used.fetch_add(n, Ordering::Relaxed).saturating_add(n);
+        if used > self.limits.max_cells {
             return Err(ReadError::LimitExceeded {
                 path: path.to_string(),
                 sheet: Some(sheet.to_string()),
                 limit: LimitKind::Cells,
-                found: self.used,
+                found: used,
                 max: self.limits.max_cells,
             });
         }

@@ -857,6 +857,39 @@ fn two_sheets_for_one_table_in_one_workbook() -> TestResult {
 }
 
 #[test]
+fn a_limit_crossed_by_sheets_read_in_parallel_gives_the_same_error_every_time() -> TestResult {
+    // Three sheets of 40 cells each, a limit of 100 cells: reading them one after the other, the
+    // third crosses it at its 21st cell. Read on several threads any of them could be first to
+    // cross; the error must still be the one-after-the-other one.
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("register.xlsx");
+    let block = |label: &'static str| -> Vec<Cell<'static>> {
+        (0..20)
+            .flat_map(|r| [(r, 0, S(label)), (r, 1, N(f64::from(r)))])
+            .collect()
+    };
+    xlsx(
+        &path,
+        &[
+            ("One", block("a")),
+            ("Two", block("b")),
+            ("Three", block("c")),
+        ],
+    )?;
+    let mut options = opts();
+    options.limits.max_cells = 100;
+    let expected = format!(
+        "{}, sheet \"Three\": 101 cells exceeds the limit of 100 (max_cells)",
+        path.display()
+    );
+    for _ in 0..20 {
+        let e = read_register(std::slice::from_ref(&path), &options).expect_err("over the limit");
+        assert!(e.to_string().starts_with(&expected), "{e}");
+    }
+    Ok(())
+}
+
+#[test]
 fn the_content_decides_when_the_extension_lies() -> TestResult {
     let dir = tempfile::tempdir()?;
     let real = dir.path().join("register.xlsx");
@@ -931,8 +964,8 @@ fn sha256_is_lower_case_hex() {
 /// The date cells of column `col` of the first sheet of a fixture, as dates.
 fn fixture_column(name: &str, col: u32) -> Result<(bool, Vec<RawValue>), Box<dyn Error>> {
     let bytes = std::fs::read(fixture(name))?;
-    let mut budget = CellBudget::new(Limits::default());
-    let sheets = workbook::read_workbook(0, name, &bytes, None, &mut budget)?;
+    let budget = CellBudget::new(Limits::default());
+    let sheets = workbook::read_workbook(0, name, &bytes, None, &budget, true)?;
     let s = &sheets[0];
     Ok((
         s.date1904,
@@ -1004,8 +1037,8 @@ fn dates_in_the_1900_system() -> TestResult {
 fn excel_1900_leap_year_bug() -> TestResult {
     // Each row: the date-time cell, the date-time it shows as text, whether it is a real date.
     let bytes = std::fs::read(fixture("readxl__dates-leap-year-1900-xlsx.xlsx"))?;
-    let mut budget = CellBudget::new(Limits::default());
-    let sheets = workbook::read_workbook(0, "leap", &bytes, None, &mut budget)?;
+    let budget = CellBudget::new(Limits::default());
+    let sheets = workbook::read_workbook(0, "leap", &bytes, None, &budget, true)?;
     let s = &sheets[0];
     assert_eq!(s.name, "for_testing");
     let mut checked = 0;

@@ -53,14 +53,19 @@ enum Book<'a> {
 }
 
 /// Reads every worksheet of a workbook. `format` is what the extension says; when it is absent
-/// or wrong, the content decides (zip: xlsx, xlsb, ods; OLE: xls).
+/// or wrong, the content decides (zip: xlsx, xlsb, ods; OLE: xls). With `parallel`, the sheets of
+/// an xlsx or xlsb workbook are read on rayon's threads, each from its own reader of the same
+/// bytes (opening one costs little beside reading a sheet); `.xls` and `.ods` are read whole when
+/// opened, so their sheets are not.
 pub(crate) fn read_workbook(
     input: usize,
     path: &str,
     bytes: &[u8],
     format: Option<Format>,
-    budget: &mut CellBudget,
+    budget: &CellBudget,
+    parallel: bool,
 ) -> Result<Vec<RawSheet>, ReadError> {
+    use rayon::prelude::*;
     super::preflight::check(path, bytes, &budget.limits)?;
     let mut book = open(path, bytes, format)?;
     let (date1904, sheets) = guard(path, None, || {
@@ -78,30 +83,54 @@ pub(crate) fn read_workbook(
         };
         (date1904, meta)
     })?;
-
-    let mut out = Vec::new();
-    for sheet in sheets {
-        // Chart sheets, dialog and macro sheets hold no cells to audit or copy.
-        if sheet.typ != SheetType::WorkSheet {
-            continue;
-        }
-        let name = sheet.name;
-        let mut collector = Collector::new(path, &name, budget);
-        guard(path, Some(&name), || {
-            read_sheet(&mut book, &name, date1904, &mut collector)
+    // Chart sheets, dialog and macro sheets hold no cells to audit or copy.
+    let names: Vec<String> = sheets
+        .into_iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| s.name)
+        .collect();
+    let raw = |book: &mut Book<'_>, name: &str| -> Result<RawSheet, ReadError> {
+        let mut collector = Collector::new(path, name, budget);
+        guard(path, Some(name), || {
+            read_sheet(book, name, date1904, &mut collector)
         })??;
-        let rows = collector.finish()?;
-        out.push(RawSheet {
+        Ok(RawSheet {
             input,
-            name,
+            name: name.to_string(),
             table: None,
             header_row: None,
             columns: Vec::new(),
-            rows,
+            rows: collector.finish()?,
             date1904,
-        });
-    }
-    Ok(out)
+        })
+    };
+    let streamed = match &book {
+        Book::Xlsx(_) => Some(Format::Xlsx),
+        Book::Xlsb(_) => Some(Format::Xlsb),
+        Book::Xls(_) | Book::Ods(_) => None,
+    };
+    let results: Vec<Result<RawSheet, ReadError>> = match streamed {
+        Some(format) if parallel && names.len() > 1 => {
+            drop(book);
+            names
+                .par_iter()
+                .map(|name| {
+                    let mut book = match open_as(path, bytes, format)? {
+                        Ok(book) => book,
+                        Err(source) => {
+                            return Err(ReadError::Workbook {
+                                path: path.to_string(),
+                                source: Box::new(source),
+                            });
+                        }
+                    };
+                    raw(&mut book, name)
+                })
+                .collect()
+        }
+        _ => names.iter().map(|name| raw(&mut book, name)).collect(),
+    };
+    results.into_iter().collect()
 }
 
 fn read_sheet(
@@ -294,21 +323,36 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
     }
 }
 
-/// Non-empty cells of one sheet, kept sparse until the limits have been checked.
+/// Non-empty cells of one sheet, made dense as they come.
+///
+/// A streaming reader gives the cells row by row, left to right; they go straight into dense
+/// rows, counting the size of the dense form (a row per row up to the last, a cell per column up
+/// to each row's last) against `max_cells` before anything is allocated for it. Cells out of
+/// that order (some writers put a row's cells in any order) switch the collector to a sparse list
+/// that is sorted and made dense at the end, after the same check.
 struct Collector<'a> {
     path: &'a str,
     sheet: &'a str,
-    budget: &'a mut CellBudget,
-    cells: Vec<(u32, u32, RawValue)>,
+    budget: &'a CellBudget,
+    rows: Vec<Vec<RawValue>>,
+    /// The size of `rows` in the dense form: rows, plus each row's cells up to its last.
+    dense: u64,
+    /// The last position filled, while cells come in order.
+    last: Option<(u32, u32)>,
+    /// Every cell, once one came out of order.
+    sparse: Option<Vec<(u32, u32, RawValue)>>,
 }
 
 impl<'a> Collector<'a> {
-    fn new(path: &'a str, sheet: &'a str, budget: &'a mut CellBudget) -> Self {
+    fn new(path: &'a str, sheet: &'a str, budget: &'a CellBudget) -> Self {
         Collector {
             path,
             sheet,
             budget,
-            cells: Vec::new(),
+            rows: Vec::new(),
+            dense: 0,
+            last: None,
+            sparse: None,
         }
     }
 
@@ -346,16 +390,55 @@ impl<'a> Collector<'a> {
             self.budget
                 .take_text(t.len() as u64, self.path, self.sheet)?;
         }
-        self.cells.push((row, col, value));
+        if self.sparse.is_none() && self.last.is_some_and(|last| (row, col) <= last) {
+            self.to_sparse();
+        }
+        if let Some(cells) = &mut self.sparse {
+            cells.push((row, col, value));
+            return Ok(());
+        }
+        // In order: the dense form grows by the rows up to this one and the cells up to this one.
+        let (r, c) = (row as usize, col as usize);
+        let new_rows = (r + 1).saturating_sub(self.rows.len()) as u64;
+        let row_len = self.rows.get(r).map_or(0, Vec::len);
+        let grown = self.dense + new_rows + (c + 1 - row_len) as u64;
+        let max = limits.max_cells;
+        if grown > max {
+            return Err(self.limit(LimitKind::Cells, grown, max));
+        }
+        self.dense = grown;
+        if self.rows.len() <= r {
+            self.rows.resize_with(r + 1, Vec::new);
+        }
+        let cells = &mut self.rows[r];
+        cells.resize(c, RawValue::Empty);
+        cells.push(value);
+        self.last = Some((row, col));
         Ok(())
     }
 
+    /// Moves the cells placed so far to the sparse list.
+    fn to_sparse(&mut self) {
+        let mut cells = Vec::new();
+        for (r, row) in std::mem::take(&mut self.rows).into_iter().enumerate() {
+            for (c, v) in row.into_iter().enumerate() {
+                if !matches!(v, RawValue::Empty) {
+                    cells.push((r as u32, c as u32, v));
+                }
+            }
+        }
+        self.sparse = Some(cells);
+    }
+
     /// Dense rows: each up to its last non-empty cell, up to the last non-empty row.
-    fn finish(mut self) -> Result<Vec<Vec<RawValue>>, ReadError> {
+    fn finish(self) -> Result<Vec<Vec<RawValue>>, ReadError> {
+        let Some(mut sparse) = self.sparse else {
+            return Ok(self.rows);
+        };
         // Later cells at the same position win, as in calamine.
-        self.cells.sort_by_key(|(r, c, _)| (*r, *c));
-        let mut cells: Vec<(u32, u32, RawValue)> = Vec::with_capacity(self.cells.len());
-        for cell in self.cells.drain(..) {
+        sparse.sort_by_key(|(r, c, _)| (*r, *c));
+        let mut cells: Vec<(u32, u32, RawValue)> = Vec::with_capacity(sparse.len());
+        for cell in sparse {
             match cells.last_mut() {
                 Some(last) if last.0 == cell.0 && last.1 == cell.1 => *last = cell,
                 _ => cells.push(cell),
@@ -378,7 +461,13 @@ impl<'a> Collector<'a> {
         }
         let max = self.budget.limits.max_cells;
         if dense > max {
-            return Err(self.limit(LimitKind::Cells, dense, max));
+            return Err(ReadError::LimitExceeded {
+                path: self.path.to_string(),
+                sheet: Some(self.sheet.to_string()),
+                limit: LimitKind::Cells,
+                found: dense,
+                max,
+            });
         }
         let mut rows: Vec<Vec<RawValue>> = vec![Vec::new(); last_row as usize + 1];
         for (r, c, v) in cells {
@@ -481,8 +570,8 @@ mod tests {
         limits: Limits,
         cells: Vec<(u32, u32, RawValue)>,
     ) -> Result<Vec<Vec<RawValue>>, ReadError> {
-        let mut budget = CellBudget::new(limits);
-        let mut c = Collector::new("book.xlsx", "Sheet1", &mut budget);
+        let budget = CellBudget::new(limits);
+        let mut c = Collector::new("book.xlsx", "Sheet1", &budget);
         for (r, col, v) in cells {
             c.push(r, col, v)?;
         }
@@ -578,8 +667,8 @@ mod tests {
         let mut range = calamine::Range::new((4, 2), (6, 4));
         range.set_value((4, 2), Data::String("User ID".into()));
         range.set_value((6, 4), Data::Float(3.0));
-        let mut budget = CellBudget::new(Limits::default());
-        let mut c = Collector::new("book.xls", "Users", &mut budget);
+        let budget = CellBudget::new(Limits::default());
+        let mut c = Collector::new("book.xls", "Users", &budget);
         push_range(&range, false, &mut c).expect("pushed");
         let rows = c.finish().expect("rows");
         assert_eq!(rows.len(), 7);
