@@ -117,7 +117,7 @@ pub(crate) fn read_csv(
                 cells.push(RawValue::Empty);
             } else {
                 non_empty += 1;
-                cells.push(RawValue::Text(field.to_string()));
+                cells.push(RawValue::Text(field.into()));
             }
         }
         while matches!(cells.last(), Some(RawValue::Empty)) {
@@ -287,7 +287,7 @@ fn sniff_delimiter(text: &str) -> u8 {
             if i == 0 {
                 first_width = rec.len();
             }
-            let row: Vec<RawValue> = rec.iter().map(|f| RawValue::Text(f.to_string())).collect();
+            let row: Vec<RawValue> = rec.iter().map(|f| RawValue::Text(f.into())).collect();
             let known = Table::ALL
                 .into_iter()
                 .map(|t| match_columns(&row, t, None).len())

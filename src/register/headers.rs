@@ -199,7 +199,7 @@ mod tests {
                 if c.is_empty() {
                     RawValue::Empty
                 } else {
-                    RawValue::Text(c.to_string())
+                    RawValue::Text((*c).into())
                 }
             })
             .collect()

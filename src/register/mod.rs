@@ -250,8 +250,9 @@ pub enum RawValue {
     #[default]
     Empty,
     /// Text as written (not trimmed). CSV fields are always text. A duration is kept as ISO 8601
-    /// text (`PT10H10M10S`).
-    Text(String),
+    /// text (`PT10H10M10S`). A boxed `str`, not a `String`: a register has millions of cells, and
+    /// this keeps each at 24 bytes with no spare capacity behind it.
+    Text(Box<str>),
     /// A number.
     Number(f64),
     /// TRUE / FALSE.
@@ -259,7 +260,7 @@ pub enum RawValue {
     /// A date or date-time cell (1900 or 1904 system already applied).
     Date(NaiveDateTime),
     /// An error value such as `#N/A`.
-    Error(String),
+    Error(Box<str>),
 }
 
 impl RawValue {

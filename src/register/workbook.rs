@@ -391,7 +391,7 @@ impl<'a> Collector<'a> {
                 .take_text(t.len() as u64, self.path, self.sheet)?;
         }
         if self.sparse.is_none() && self.last.is_some_and(|last| (row, col) <= last) {
-            self.to_sparse();
+            self.go_sparse();
         }
         if let Some(cells) = &mut self.sparse {
             cells.push((row, col, value));
@@ -418,7 +418,7 @@ impl<'a> Collector<'a> {
     }
 
     /// Moves the cells placed so far to the sparse list.
-    fn to_sparse(&mut self) {
+    fn go_sparse(&mut self) {
         let mut cells = Vec::new();
         for (r, row) in std::mem::take(&mut self.rows).into_iter().enumerate() {
             for (c, v) in row.into_iter().enumerate() {
@@ -490,7 +490,7 @@ fn from_data(v: &Data, date1904: bool) -> RawValue {
         Data::DateTime(dt) => from_excel_datetime(dt, date1904),
         Data::DateTimeIso(s) => from_iso(s),
         Data::DurationIso(s) => text(s),
-        Data::Error(e) => RawValue::Error(e.to_string()),
+        Data::Error(e) => RawValue::Error(e.to_string().into()),
         Data::Empty => RawValue::Empty,
     }
 }
@@ -505,7 +505,7 @@ fn from_data_ref(v: &DataRef<'_>, date1904: bool) -> RawValue {
         DataRef::DateTime(dt) => from_excel_datetime(dt, date1904),
         DataRef::DateTimeIso(s) => from_iso(s),
         DataRef::DurationIso(s) => text(s),
-        DataRef::Error(e) => RawValue::Error(e.to_string()),
+        DataRef::Error(e) => RawValue::Error(e.to_string().into()),
         DataRef::Empty => RawValue::Empty,
     }
 }
@@ -514,7 +514,7 @@ fn text(s: &str) -> RawValue {
     if s.is_empty() {
         RawValue::Empty
     } else {
-        RawValue::Text(s.to_string())
+        RawValue::Text(s.into())
     }
 }
 
@@ -523,7 +523,7 @@ fn text(s: &str) -> RawValue {
 fn from_excel_datetime(dt: &calamine::ExcelDateTime, date1904: bool) -> RawValue {
     let serial = dt.as_f64();
     if dt.is_duration() {
-        return RawValue::Text(iso_duration(serial));
+        return RawValue::Text(iso_duration(serial).into());
     }
     match excel_serial_to_datetime(serial, date1904) {
         Some(d) => RawValue::Date(d),

@@ -181,7 +181,7 @@ pub fn timeline<'a>(
         .collect();
     other_rows.sort_by_key(|a| a.index);
     // The rows that are the User's: its Users row, its snapshots and its assessments.
-    let row_key = |c: &CellRef| (c.input, c.sheet.clone(), c.row);
+    let row_key = |c: &CellRef| (c.input, c.sheet, c.row);
     let mut rows_of_user: std::collections::BTreeSet<_> = by_index
         .values()
         .map(|a| row_key(&a.cell))
