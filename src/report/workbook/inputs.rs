@@ -105,7 +105,17 @@ pub(super) fn write_sheet(
     let records = Records::new(ctx, sheet);
     let mut typed: Vec<(u32, Typed)> = Vec::new();
 
-    let mut t = TableOut::new(parts, sheet.header_row, Mode::Streamed);
+    // The date columns of a table take the date format as their column format.
+    let date_cols = match sheet.table {
+        Some(_) => sheet
+            .columns
+            .iter()
+            .filter(|(f, c)| f.is_date() && !is_old_note(*c))
+            .filter_map(|(_, c)| u16::try_from(*c).ok())
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut t = TableOut::new(parts, sheet.header_row, Mode::Streamed).with_date_columns(date_cols);
     for (r, raw) in sheet.rows.iter().enumerate() {
         let r = r as u32;
         let is_header = Some(r) == sheet.header_row;

@@ -372,6 +372,8 @@ pub struct SheetOut {
     /// Columns of wrapped text and their fixed width: rows are made tall enough for them, since
     /// not every spreadsheet program fits row heights to wrapped text when it opens a file.
     wrap_widths: Vec<(u16, usize)>,
+    /// Columns given the date format as their column format ([`SheetOut::set_date_column`]).
+    date_cols: Vec<u16>,
 }
 
 impl SheetOut {
@@ -386,7 +388,22 @@ impl SheetOut {
             links: 0,
             max_col: None,
             wrap_widths: Vec::new(),
+            date_cols: Vec::new(),
         })
+    }
+
+    /// Gives column `col` the date format as its column format, before any row is written. A
+    /// plain date written there then carries no format of its own and takes the column's: it
+    /// saves looking its format up (rust_xlsxwriter hashes the whole `Format` for each cell), a
+    /// large part of copying a sheet of dates. Any other value there is written with its own
+    /// format, so that a number does not show as a date.
+    pub fn set_date_column(&mut self, col: u16, styles: &mut Styles) -> Result<(), XlsxError> {
+        self.ws
+            .set_column_format(col, styles.get(Kind::Date, Style::default()))?;
+        if !self.date_cols.contains(&col) {
+            self.date_cols.push(col);
+        }
+        Ok(())
     }
 
     /// Gives column `col` a fixed width for wrapped text.
@@ -530,7 +547,19 @@ impl SheetOut {
         // shows in taller rows): looking a Format up hashes all its fields, once per cell, which
         // dominated the writing of large input sheets.
         let plain = one_line && st == Style::default();
+        let date_col = !self.date_cols.is_empty() && self.date_cols.contains(&col);
         match value {
+            Val::Date(d) if plain && date_col && excel_date(d).is_some() => {
+                if let Some(x) = excel_date(d) {
+                    ws.write_number(row, col, x.to_excel())?;
+                }
+            }
+            Val::Text(s) if date_col => {
+                ws.write_string_with_format(row, col, fit_text(s), styles.get(Kind::Text, st))?;
+            }
+            Val::Number(n) if date_col && n.is_finite() => {
+                ws.write_number_with_format(row, col, n, styles.get(Kind::Number, st))?;
+            }
             Val::Blank => {
                 if st != Style::default() {
                     ws.write_blank(row, col, styles.get(Kind::Text, st))?;
@@ -749,6 +778,7 @@ pub struct TableOut<'p> {
     setup: fn(&mut SheetOut) -> Result<(), XlsxError>,
     wrap_widths: &'static [(u16, usize)],
     freeze_cols: u16,
+    date_cols: Vec<u16>,
 }
 
 impl<'p> TableOut<'p> {
@@ -763,7 +793,15 @@ impl<'p> TableOut<'p> {
             setup: |_| Ok(()),
             wrap_widths: &[],
             freeze_cols: 0,
+            date_cols: Vec::new(),
         }
+    }
+
+    /// Gives these columns the date format on every sheet of the table
+    /// ([`SheetOut::set_date_column`]).
+    pub fn with_date_columns(mut self, cols: Vec<u16>) -> Self {
+        self.date_cols = cols;
+        self
     }
 
     /// Keeps the first `n` columns in view when scrolling right.
@@ -843,6 +881,9 @@ impl<'p> TableOut<'p> {
             let mut sheet = SheetOut::new(wb, &part.name, self.mode)?;
             for (c, w) in self.wrap_widths {
                 sheet.set_wrap_width(*c, *w);
+            }
+            for c in &self.date_cols {
+                sheet.set_date_column(*c, styles)?;
             }
             if part.repeat_header
                 && let Some(h) = &self.header
