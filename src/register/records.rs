@@ -64,9 +64,19 @@ pub(crate) fn build(
         }
     }
 
+    // Premises and Assessments are read side by side; their issues then follow the Users' in
+    // the order one reader would have found them, and only then are unknown user_ids given
+    // their suggestions, in that order, so that the work budget of the suggestions runs out at
+    // the same id every time.
     let known = KnownUsers::new(&users);
-    let premises = reader.premises(&sheets, &known);
-    let assessments = reader.assessments(&sheets, &known);
+    let (mut on_premises, mut on_assessments) = (Reader::new(opts), Reader::new(opts));
+    let (premises, assessments) = rayon::join(
+        || on_premises.premises(&sheets, &known),
+        || on_assessments.assessments(&sheets, &known),
+    );
+    reader.append(on_premises);
+    reader.append(on_assessments);
+    reader.suggest_users(&known);
     let has_sms_notified_column = sheets
         .iter()
         .any(|s| s.table == Some(Table::Users) && s.column(Field::SmsNotifiedOn).is_some());
@@ -120,8 +130,6 @@ struct KnownUsers {
     list: Vec<String>,
     /// The total length of `list`, in characters.
     list_chars: u64,
-    /// What is left of [`USER_SUGGESTION_WORK`].
-    work_left: std::cell::Cell<u64>,
 }
 
 impl KnownUsers {
@@ -144,7 +152,6 @@ impl KnownUsers {
             by_folded,
             list: users.iter().map(|u| u.user_id.clone()).collect(),
             list_chars: users.iter().map(|u| u.user_id.chars().count() as u64).sum(),
-            work_left: std::cell::Cell::new(USER_SUGGESTION_WORK),
         }
     }
 
@@ -154,7 +161,9 @@ impl KnownUsers {
 
     /// The same id in another case; else one that differs only by look-alike characters
     /// (`U0l2` for `U012`: l/I for 1, O for 0); else the closest id.
-    fn suggest(&self, id: &str) -> Option<String> {
+    /// The search for the closest id costs `id` × every id, taken from `work_left`; when that is
+    /// not enough, there is no suggestion.
+    fn suggest(&self, id: &str, work_left: &mut u64) -> Option<String> {
         if let Some(u) = self.by_lower.get(&id.to_lowercase()) {
             return Some(u.clone());
         }
@@ -162,11 +171,10 @@ impl KnownUsers {
             return Some(u.clone());
         }
         let work = (id.chars().count() as u64).saturating_mul(self.list_chars);
-        let left = self.work_left.get();
-        if work > left {
+        if work > *work_left {
             return None;
         }
-        self.work_left.set(left - work);
+        *work_left -= work;
         value::closest(id, self.list.iter().map(String::as_str), 0.7).map(str::to_string)
     }
 }
@@ -312,7 +320,8 @@ fn count_of(v: &RawValue) -> Result<Option<u64>, CountError> {
 struct Reader<'o> {
     opts: &'o ReadOptions,
     issues: Vec<InputIssue>,
-    user_suggestions: HashMap<String, Option<String>>,
+    /// UNKNOWN_USER issues still without their suggestion: (index into `issues`, the user_id).
+    unknown_users: Vec<(usize, String)>,
 }
 
 impl<'o> Reader<'o> {
@@ -320,7 +329,7 @@ impl<'o> Reader<'o> {
         Reader {
             opts,
             issues: Vec::new(),
-            user_suggestions: HashMap::new(),
+            unknown_users: Vec::new(),
         }
     }
 
@@ -430,20 +439,43 @@ impl<'o> Reader<'o> {
         if known.contains(id) {
             return true;
         }
-        // Each distinct unknown id is compared with every user_id once; past a bound (a whole
-        // table of ids in another format) no more suggestions are sought.
-        let suggestion = match self.user_suggestions.get(id) {
-            Some(s) => s.clone(),
-            None if self.user_suggestions.len() < MAX_USER_SUGGESTIONS => {
-                let s = known.suggest(id);
-                self.user_suggestions.insert(id.to_string(), s.clone());
-                s
-            }
-            None => None,
-        };
         let what = format!("\"{id}\" is not a user_id of the Users table; the row is skipped");
-        self.issue(IssueCode::UnknownUser, cell.clone(), v, what, suggestion);
+        self.issue(IssueCode::UnknownUser, cell.clone(), v, what, None);
+        self.unknown_users
+            .push((self.issues.len() - 1, id.to_string()));
         false
+    }
+
+    /// Takes the issues another reader found (after this one's).
+    fn append(&mut self, other: Reader<'_>) {
+        let offset = self.issues.len();
+        self.issues.extend(other.issues);
+        let moved = other.unknown_users.into_iter();
+        self.unknown_users
+            .extend(moved.map(|(i, id)| (i + offset, id)));
+    }
+
+    /// Gives each UNKNOWN_USER issue its "did you mean", in the order the issues were found.
+    /// Each distinct unknown id is compared with every user_id once; past a bound (a whole table
+    /// of ids in another format) no more suggestions are sought.
+    fn suggest_users(&mut self, known: &KnownUsers) {
+        let mut found: HashMap<&str, Option<String>> = HashMap::new();
+        let mut work_left = USER_SUGGESTION_WORK;
+        for (i, id) in &self.unknown_users {
+            let suggestion = match found.get(id.as_str()) {
+                Some(s) => s.clone(),
+                None if found.len() < MAX_USER_SUGGESTIONS => {
+                    let s = known.suggest(id, &mut work_left);
+                    found.insert(id, s.clone());
+                    s
+                }
+                None => None,
+            };
+            if let Some(issue) = self.issues.get_mut(*i) {
+                issue.suggestion = suggestion;
+            }
+        }
+        self.unknown_users.clear();
     }
 
     fn users(&mut self, sheets: &[RawSheet]) -> Vec<User> {
@@ -762,11 +794,16 @@ mod tests {
         };
         let known = KnownUsers::new(&[user("U002"), user("U012"), user("ACME-01")]);
         // U002 and U012 are equally close to U0l2 by edit distance; the look-alike wins.
-        assert_eq!(known.suggest("U0l2").as_deref(), Some("U012"));
-        assert_eq!(known.suggest("u012").as_deref(), Some("U012"));
-        assert_eq!(known.suggest("ACME-O1").as_deref(), Some("ACME-01"));
-        assert_eq!(known.suggest("ACME01").as_deref(), Some("ACME-01"));
-        assert_eq!(known.suggest("ZZZZ"), None);
+        let mut budget = USER_SUGGESTION_WORK;
+        let work = &mut budget;
+        assert_eq!(known.suggest("U0l2", work).as_deref(), Some("U012"));
+        assert_eq!(known.suggest("u012", work).as_deref(), Some("U012"));
+        assert_eq!(known.suggest("ACME-O1", work).as_deref(), Some("ACME-01"));
+        assert_eq!(known.suggest("ACME01", work).as_deref(), Some("ACME-01"));
+        assert_eq!(known.suggest("ZZZZ", work), None);
+        // With no work left, only the cheap look-ups still answer.
+        assert_eq!(known.suggest("u012", &mut 0).as_deref(), Some("U012"));
+        assert_eq!(known.suggest("ACME01", &mut 0), None);
     }
 
     #[test]
