@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use super::progress::Progress;
-use super::{EXIT_FINDINGS, EXIT_OK, RunError, print_issues, read, write_output};
+use super::{
+    EXIT_FINDINGS, EXIT_OK, RunError, print_issues, read, write_output, write_output_with,
+};
 use crate::cli::{AuditArgs, FailOn};
 use crate::config::{self, ConfigError};
 use crate::report;
@@ -85,7 +87,7 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
         if let Some(c) = &changes {
             report = report.with_changes(c);
         }
-        write_output(dest, inputs, report::json::to_string(&report).as_bytes())?;
+        write_output_with(dest, inputs, |out| report::json::write(&report, out))?;
     }
     if let Some(out) = &args.output {
         let input = WorkbookInput {

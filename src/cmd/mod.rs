@@ -123,13 +123,22 @@ pub(crate) fn write_output(
     inputs: &[crate::model::InputFile],
     bytes: &[u8],
 ) -> Result<(), RunError> {
+    write_output_with(dest, inputs, |out| out.write_all(bytes))
+}
+
+/// [`write_output`] for content that `write` produces as it goes (a large JSON report).
+pub(crate) fn write_output_with(
+    dest: &str,
+    inputs: &[crate::model::InputFile],
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), RunError> {
     let err = |source| RunError::Write {
         path: dest.to_string(),
         source,
     };
     if dest == "-" {
         let mut out = std::io::stdout().lock();
-        out.write_all(bytes).map_err(err)?;
+        write(&mut out).map_err(err)?;
         return out.flush().map_err(err);
     }
     refuse_input_overwrite(dest, inputs)?;
@@ -139,7 +148,7 @@ pub(crate) fn write_output(
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
-    tmp.write_all(bytes).map_err(err)?;
+    write(tmp.as_file_mut()).map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
 }

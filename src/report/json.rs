@@ -252,6 +252,19 @@ impl<'a> Report<'a> {
     }
 }
 
+/// Writes the report as pretty-printed JSON, ending in a newline, as it is serialised: the
+/// report of a million Users is over a gigabyte of text, never held whole in memory.
+///
+/// # Errors
+/// Whatever writing to `out` fails with.
+pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, report)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
 /// The report as pretty-printed JSON, ending in a newline.
 pub fn to_string(report: &Report<'_>) -> String {
     // Serializing these plain structs cannot fail (no maps with non-string keys, no I/O).
