@@ -340,13 +340,12 @@ proptest! {
                 .find(|s| s.input == cell.input as usize && *s.name == *cell.sheet);
             prop_assert!(sheet.is_some(), "no sheet for {:?}", cell);
             let sheet = sheet.expect("checked");
-            let row = sheet.rows.get(cell.row as usize);
-            prop_assert!(row.is_some(), "no row for {:?}", cell);
+            prop_assert!((cell.row as usize) < sheet.row_count(), "no row for {:?}", cell);
+            let row = sheet.row(cell.row);
             let width = sheet
                 .header_row
-                .and_then(|h| sheet.rows.get(h as usize))
-                .map_or(0, Vec::len)
-                .max(row.map_or(0, Vec::len));
+                .map_or(0, |h| sheet.row(h).len())
+                .max(row.len());
             prop_assert!((cell.col as usize) < width, "no column for {:?}", cell);
         }
     }

@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for issue in &outcome.issues {
-        assert!(issue.cell.input < inputs.len(), "{issue:?}");
+        assert!((issue.cell.input as usize) < inputs.len(), "{issue:?}");
     }
     let params = AuditParams {
         as_of: today,

@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 
 use super::headers::match_columns;
+use super::raw::Cells;
 use super::{CellBudget, LimitKind, RawSheet, RawValue, ReadError, Table};
 
 const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
@@ -50,7 +51,10 @@ pub(crate) fn read_csv(
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut rows: Vec<Vec<RawValue>> = Vec::new();
+    // Every field's text goes into one arena; unquoting only shortens a field, so the decoded
+    // text bounds it (pages reserved and never written cost no memory).
+    let mut cells = Cells::default();
+    cells.reserve_text(text.len());
     // Row numbers count physical lines (blank ones too), less the line breaks inside quoted
     // fields, which do not start new rows.
     let all = text.as_bytes();
@@ -102,7 +106,6 @@ pub(crate) fn read_csv(
                 u64::from(limits.max_columns),
             ));
         }
-        let mut cells = Vec::with_capacity(record.len());
         let mut non_empty = 0u64;
         for field in record.iter() {
             if field.len() > limits.max_csv_field_bytes {
@@ -113,35 +116,29 @@ pub(crate) fn read_csv(
                 ));
             }
             embedded_breaks += count_breaks(field.as_bytes());
-            if field.is_empty() {
-                cells.push(RawValue::Empty);
-            } else {
+            if !field.is_empty() {
                 non_empty += 1;
-                cells.push(RawValue::Text(field.into()));
             }
         }
-        while matches!(cells.last(), Some(RawValue::Empty)) {
-            cells.pop();
-        }
-        if cells.is_empty() {
+        // A row of empty fields only is no row; trailing empty fields are not cells.
+        if non_empty == 0 {
             continue;
         }
         budget.take(non_empty, path, stem)?;
-        let row = row as usize;
-        if rows.len() <= row {
-            rows.resize(row + 1, Vec::new());
+        // Row numbers only grow, so each non-empty field comes after every cell placed so far.
+        let row = u32::try_from(row).unwrap_or(u32::MAX);
+        for (c, field) in record.iter().enumerate() {
+            if field.is_empty() {
+                continue;
+            }
+            let placed = cells
+                .intern(RawValue::Text(field))
+                .and_then(|slot| cells.place(row, c as u32, slot));
+            placed.map_err(|o| super::overflow_error(o, path, None))?;
         }
-        rows[row] = cells;
     }
-    Ok(RawSheet {
-        input,
-        name: stem.to_string(),
-        table: None,
-        header_row: None,
-        columns: Vec::new(),
-        rows,
-        date1904: false,
-    })
+    cells.shrink();
+    Ok(RawSheet::new(input, stem, cells, false))
 }
 
 /// Walks the records as the csv crate splits them (a quote opens a quoted field only at the
@@ -287,10 +284,9 @@ fn sniff_delimiter(text: &str) -> u8 {
             if i == 0 {
                 first_width = rec.len();
             }
-            let row: Vec<RawValue> = rec.iter().map(|f| RawValue::Text(f.into())).collect();
             let known = Table::ALL
                 .into_iter()
-                .map(|t| match_columns(&row, t, None).len())
+                .map(|t| match_columns(rec.iter().map(RawValue::Text), t, None).len())
                 .max()
                 .unwrap_or(0);
             recognised = recognised.max(known);
@@ -312,49 +308,49 @@ mod tests {
         read_csv(0, "users.csv", "users", bytes, None, &budget)
     }
 
-    fn t(s: &str) -> RawValue {
-        RawValue::Text(s.into())
+    fn t(s: &str) -> RawValue<'_> {
+        RawValue::Text(s)
     }
 
     #[test]
     fn bom_and_semicolons() {
         let s = read("\u{feff}User ID;Name;Roles\nU001;Acme, Ltd;IS\n".as_bytes()).expect("read");
         assert_eq!(s.name, "users");
-        assert_eq!(s.rows[0], vec![t("User ID"), t("Name"), t("Roles")]);
-        assert_eq!(s.rows[1], vec![t("U001"), t("Acme, Ltd"), t("IS")]);
+        assert_eq!(s.row(0).to_vec(), vec![t("User ID"), t("Name"), t("Roles")]);
+        assert_eq!(s.row(1).to_vec(), vec![t("U001"), t("Acme, Ltd"), t("IS")]);
     }
 
     #[test]
     fn commas_with_quotes_and_embedded_line_breaks() {
         let s = read(b"User ID,Roles\r\nU001,\"IS\nGS\"\r\n\r\nU002,OU\r\n").expect("read");
-        assert_eq!(s.rows.len(), 4);
-        assert_eq!(s.rows[1], vec![t("U001"), t("IS\nGS")]);
+        assert_eq!(s.row_count(), 4);
+        assert_eq!(s.row(1).to_vec(), vec![t("U001"), t("IS\nGS")]);
         // The blank line is row 2 (spreadsheet row 3); U002 is row 3.
-        assert!(s.rows[2].is_empty());
-        assert_eq!(s.rows[3], vec![t("U002"), t("OU")]);
+        assert!(s.row(2).is_empty());
+        assert_eq!(s.row(3).to_vec(), vec![t("U002"), t("OU")]);
     }
 
     #[test]
     fn row_numbers_follow_physical_lines() {
         // Blank lines at the top and between, a quoted field over three lines, CR-only endings.
         let s = read(b"\n\nUser ID,Roles\nU1,\"a\r\nb\nc\"\n\n\nU2,x\rU3,y\r\n").expect("read");
-        assert_eq!(s.rows[2], vec![t("User ID"), t("Roles")]);
-        assert_eq!(s.rows[3], vec![t("U1"), t("a\r\nb\nc")]);
-        assert_eq!(s.rows[6], vec![t("U2"), t("x")]);
-        assert_eq!(s.rows[7], vec![t("U3"), t("y")]);
-        assert_eq!(s.rows.len(), 8);
+        assert_eq!(s.row(2).to_vec(), vec![t("User ID"), t("Roles")]);
+        assert_eq!(s.row(3).to_vec(), vec![t("U1"), t("a\r\nb\nc")]);
+        assert_eq!(s.row(6).to_vec(), vec![t("U2"), t("x")]);
+        assert_eq!(s.row(7).to_vec(), vec![t("U3"), t("y")]);
+        assert_eq!(s.row_count(), 8);
     }
 
     #[test]
     fn tabs_are_sniffed() {
         let s = read(b"User ID\tRoles\nU001\tIS, GS\n").expect("read");
-        assert_eq!(s.rows[1], vec![t("U001"), t("IS, GS")]);
+        assert_eq!(s.row(1).to_vec(), vec![t("U001"), t("IS, GS")]);
     }
 
     #[test]
     fn windows_1252_is_decoded() {
         let s = read(b"User ID,Name,Roles\nU001,Caf\xe9 \x80,IS\n").expect("read");
-        assert_eq!(s.rows[1][1], t("Café €"));
+        assert_eq!(s.value(1, 1), t("Café €"));
     }
 
     #[test]
@@ -365,7 +361,7 @@ mod tests {
             bytes.extend(u.to_le_bytes());
         }
         let s = read(&bytes).expect("read");
-        assert_eq!(s.rows[1], vec![t("U001"), t("IS")]);
+        assert_eq!(s.row(1).to_vec(), vec![t("U001"), t("IS")]);
     }
 
     #[test]
@@ -395,6 +391,6 @@ mod tests {
 
     #[test]
     fn empty_file_has_no_rows() {
-        assert!(read(b"").expect("read").rows.is_empty());
+        assert!(read(b"").expect("read").row_count() == 0);
     }
 }

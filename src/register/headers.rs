@@ -74,20 +74,20 @@ pub(crate) fn table_by_alias(name: &str, is_csv: bool) -> Option<Table> {
 }
 
 /// A cell's text as a heading (numbers and dates as they print).
-pub(crate) fn heading_text(v: &RawValue) -> String {
+pub(crate) fn heading_text(v: RawValue<'_>) -> String {
     v.to_string().trim().to_string()
 }
 
 /// The recognised columns of one candidate header row: each field at most once, each column at
 /// most once; a mapping name beats a built-in alias, an earlier alias beats a later one, and
 /// then the leftmost column wins.
-pub(crate) fn match_columns(
-    row: &[RawValue],
+pub(crate) fn match_columns<'a>(
+    row: impl IntoIterator<Item = RawValue<'a>>,
     table: Table,
     mapping: Option<&Mapping>,
 ) -> Vec<(Field, u32)> {
     let headings: Vec<(u32, String)> = row
-        .iter()
+        .into_iter()
         .enumerate()
         .filter_map(|(c, v)| {
             let text = heading_text(v);
@@ -134,14 +134,17 @@ pub(crate) fn match_columns(
 /// The header row of a table sheet: the first of the first ten rows holding the key column
 /// (`user_id`) and the table's second required column; failing that, the first holding the key
 /// column alone. Returns the row and its recognised columns.
-pub(crate) fn locate_header(
-    rows: &[Vec<RawValue>],
+pub(crate) fn locate_header<'a, R>(
+    rows: impl IntoIterator<Item = R>,
     table: Table,
     mapping: Option<&Mapping>,
-) -> Option<(u32, Vec<(Field, u32)>)> {
+) -> Option<(u32, Vec<(Field, u32)>)>
+where
+    R: IntoIterator<Item = RawValue<'a>>,
+{
     let anchor = table.required().get(1).copied();
     let mut fallback = None;
-    for (r, row) in rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
+    for (r, row) in rows.into_iter().take(HEADER_SEARCH_ROWS).enumerate() {
         let cols = match_columns(row, table, mapping);
         let has = |f: Field| cols.iter().any(|(g, _)| *g == f);
         if !has(Field::UserId) {
@@ -192,14 +195,14 @@ pub(crate) fn suggest_heading(
 mod tests {
     use super::*;
 
-    fn row(cells: &[&str]) -> Vec<RawValue> {
+    fn row<'a>(cells: &[&'a str]) -> Vec<RawValue<'a>> {
         cells
             .iter()
             .map(|c| {
                 if c.is_empty() {
                     RawValue::Empty
                 } else {
-                    RawValue::Text((*c).into())
+                    RawValue::Text(c)
                 }
             })
             .collect()
@@ -259,7 +262,7 @@ mod tests {
             "Non-Domestic Premises",
             "Notes",
         ]);
-        let cols = match_columns(&r, Table::Premises, None);
+        let cols = match_columns(r.clone(), Table::Premises, None);
         assert_eq!(
             cols,
             vec![
@@ -274,7 +277,7 @@ mod tests {
     #[test]
     fn annotation_columns_are_not_matched() {
         let r = row(&["User ID", "Roles", "g8audit: status"]);
-        let cols = match_columns(&r, Table::Users, None);
+        let cols = match_columns(r.clone(), Table::Users, None);
         assert_eq!(cols, vec![(Field::UserId, 0), (Field::Roles, 1)]);
     }
 
@@ -286,7 +289,7 @@ mod tests {
             row(&["User ID", "Name", "Roles"]),
             row(&["U001", "Acme", "IS"]),
         ];
-        let (r, cols) = locate_header(&rows, Table::Users, None).expect("a header row");
+        let (r, cols) = locate_header(rows.clone(), Table::Users, None).expect("a header row");
         assert_eq!(r, 2);
         assert_eq!(
             cols,
@@ -300,15 +303,15 @@ mod tests {
             row(&["User", "2024 register"]),
             row(&["User ID", "Type", "Completed"]),
         ];
-        let (r, _) = locate_header(&rows, Table::Assessments, None).expect("a header row");
+        let (r, _) = locate_header(rows.clone(), Table::Assessments, None).expect("a header row");
         assert_eq!(r, 1);
     }
 
     #[test]
     fn header_row_not_beyond_ten_rows() {
-        let mut rows: Vec<Vec<RawValue>> = (0..10).map(|_| row(&["x"])).collect();
+        let mut rows: Vec<Vec<RawValue<'_>>> = (0..10).map(|_| row(&["x"])).collect();
         rows.push(row(&["User ID", "Roles"]));
-        assert_eq!(locate_header(&rows, Table::Users, None), None);
+        assert_eq!(locate_header(rows.clone(), Table::Users, None), None);
     }
 
     #[test]

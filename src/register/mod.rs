@@ -19,17 +19,17 @@ mod fields;
 mod headers;
 pub mod mapping;
 mod preflight;
+mod raw;
 mod records;
 mod tables;
 pub mod value;
 mod workbook;
 
 use std::collections::HashSet;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::model::{InputFile, InputIssue, Register};
@@ -38,6 +38,7 @@ pub use error::{LimitKind, ReadError};
 pub use fields::{Field, Table};
 pub use headers::normalise_heading;
 pub use mapping::Mapping;
+pub use raw::{RawIter, RawRow, RawValue};
 pub use value::{
     CountError, DateError, count_from_f64, excel_serial_to_date, excel_serial_to_datetime,
     parse_count, parse_date_text, parse_purpose, parse_role, parse_roles, parse_status, parse_type,
@@ -193,9 +194,10 @@ pub struct RawSheet {
     pub header_row: Option<u32>,
     /// The recognised columns: field → 0-based column.
     pub columns: Vec<(Field, u32)>,
-    /// The cells: `rows[0]` is spreadsheet row 1, `rows[r][0]` column A. Dense, with trailing
-    /// empty cells and trailing empty rows trimmed.
-    pub rows: Vec<Vec<RawValue>>,
+    /// The cells, dense by row: row 0 is spreadsheet row 1, column 0 column A; each row up to its
+    /// last non-empty cell, trailing empty rows trimmed. Stored compactly ([`raw`]); read them
+    /// with [`RawSheet::value`], [`RawSheet::row`] and [`RawSheet::rows`].
+    cells: raw::Cells,
     /// True when the workbook uses the 1904 date system (plain numbers in date columns are then
     /// 1904 serials). Always false for CSV and ODS.
     pub date1904: bool,
@@ -210,12 +212,56 @@ impl RawSheet {
             .map(|(_, c)| *c)
     }
 
+    /// A sheet of the given rows, each kept as given (trailing empty cells included): for tests
+    /// and for callers that build a sheet by hand. Not a table until [`RawSheet::table`] and the
+    /// header are set.
+    ///
+    /// # Errors
+    /// [`ReadError::LimitExceeded`] when the sheet outgrows its compact form (more than 4 GiB of
+    /// text or 2³² cells).
+    pub fn from_rows<'a, R>(
+        input: usize,
+        name: &str,
+        rows: impl IntoIterator<Item = R>,
+    ) -> Result<RawSheet, ReadError>
+    where
+        R: IntoIterator<Item = RawValue<'a>>,
+    {
+        let cells = raw::Cells::from_rows(rows).map_err(|o| overflow_error(o, name, Some(name)))?;
+        Ok(RawSheet::new(input, name, cells, false))
+    }
+
+    /// A sheet as read, not yet matched to a table.
+    fn new(input: usize, name: &str, cells: raw::Cells, date1904: bool) -> RawSheet {
+        RawSheet {
+            input,
+            name: name.to_string(),
+            table: None,
+            header_row: None,
+            columns: Vec::new(),
+            cells,
+            date1904,
+        }
+    }
+
+    /// Rows, up to the last non-empty one.
+    pub fn row_count(&self) -> usize {
+        self.cells.row_count()
+    }
+
+    /// The 0-based row `r` (empty outside the data).
+    pub fn row(&self, r: u32) -> RawRow<'_> {
+        self.cells.row(r as usize)
+    }
+
+    /// Every row, from spreadsheet row 1.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = RawRow<'_>> + DoubleEndedIterator {
+        (0..self.cells.row_count()).map(|r| self.cells.row(r))
+    }
+
     /// The cell at a 0-based position ([`RawValue::Empty`] outside the data).
-    pub fn value(&self, row: u32, col: u32) -> &RawValue {
-        self.rows
-            .get(row as usize)
-            .and_then(|r| r.get(col as usize))
-            .unwrap_or(&RawValue::Empty)
+    pub fn value(&self, row: u32, col: u32) -> RawValue<'_> {
+        self.cells.row(row as usize).get(col as usize)
     }
 
     /// Columns of the header row that g8audit appended to an earlier annotated copy (headings
@@ -224,74 +270,18 @@ impl RawSheet {
         let Some(h) = self.header_row else {
             return Vec::new();
         };
-        self.rows
-            .get(h as usize)
-            .map(|row| {
-                row.iter()
-                    .enumerate()
-                    .filter(|(_, v)| headers::is_annotation_heading(&v.to_string()))
-                    .map(|(c, _)| c as u32)
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.row(h)
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| headers::is_annotation_heading(&v.to_string()))
+            .map(|(c, _)| c as u32)
+            .collect()
     }
 
     /// True for the sheets g8audit itself adds to an annotated workbook (Summary, Findings,
     /// Schedule, Forecast, Input issues, About, Changes, Instructions): ignored on input.
     pub fn is_tool_sheet(&self) -> bool {
         headers::is_tool_sheet_name(&self.name)
-    }
-}
-
-/// One cell as read.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum RawValue {
-    /// An empty cell.
-    #[default]
-    Empty,
-    /// Text as written (not trimmed). CSV fields are always text. A duration is kept as ISO 8601
-    /// text (`PT10H10M10S`). A boxed `str`, not a `String`: a register has millions of cells, and
-    /// this keeps each at 24 bytes with no spare capacity behind it.
-    Text(Box<str>),
-    /// A number.
-    Number(f64),
-    /// TRUE / FALSE.
-    Bool(bool),
-    /// A date or date-time cell (1900 or 1904 system already applied).
-    Date(NaiveDateTime),
-    /// An error value such as `#N/A`.
-    Error(Box<str>),
-}
-
-impl RawValue {
-    /// Empty, or text of nothing but whitespace (SPEC §1.4).
-    pub fn is_blank(&self) -> bool {
-        match self {
-            RawValue::Empty => true,
-            RawValue::Text(t) => t.trim().is_empty(),
-            _ => false,
-        }
-    }
-}
-
-impl fmt::Display for RawValue {
-    /// The value as text, as an input issue shows it: whole numbers without `.0`, dates as
-    /// `YYYY-MM-DD` (with the time when there is one).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RawValue::Empty => Ok(()),
-            RawValue::Text(t) => f.write_str(t),
-            RawValue::Number(n) => f.write_str(&value::format_number(*n)),
-            RawValue::Bool(b) => f.write_str(if *b { "TRUE" } else { "FALSE" }),
-            RawValue::Date(dt) => {
-                if dt.time() == chrono::NaiveTime::MIN {
-                    write!(f, "{}", dt.date())
-                } else {
-                    write!(f, "{}", dt.format("%Y-%m-%d %H:%M:%S"))
-                }
-            }
-            RawValue::Error(e) => f.write_str(e),
-        }
     }
 }
 
@@ -540,6 +530,23 @@ impl CellBudget {
             });
         }
         Ok(())
+    }
+}
+
+/// The error for a sheet that outgrew its compact form ([`raw::Overflow`]): too much text is
+/// reported against `max_decompressed_bytes` (it is text a workbook expanded to), too many cells
+/// against `max_cells`, each with the `u32` bound that was passed as the limit.
+fn overflow_error(overflow: raw::Overflow, path: &str, sheet: Option<&str>) -> ReadError {
+    let (limit, found) = match overflow {
+        raw::Overflow::Text(n) => (LimitKind::DecompressedBytes, n),
+        raw::Overflow::Cells(n) => (LimitKind::Cells, n),
+    };
+    ReadError::LimitExceeded {
+        path: path.to_string(),
+        sheet: sheet.map(str::to_string),
+        limit,
+        found,
+        max: u64::from(u32::MAX),
     }
 }
 

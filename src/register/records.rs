@@ -211,7 +211,7 @@ impl<'a> Row<'a> {
     }
 
     /// The cell of `field`, or `None` when the table has no such column.
-    fn get(&self, field: Field) -> Option<(CellRef, &'a RawValue)> {
+    fn get(&self, field: Field) -> Option<(CellRef, RawValue<'a>)> {
         let col = self.sheet.column(field)?;
         Some((self.cell_ref(col), self.sheet.value(self.row, col)))
     }
@@ -228,8 +228,7 @@ fn data_rows(sheet: &RawSheet) -> impl Iterator<Item = Row<'_>> {
         .unwrap_or(usize::MAX);
     let annotations = sheet.annotation_columns();
     sheet
-        .rows
-        .iter()
+        .rows()
         .enumerate()
         .skip(start)
         .filter(move |(_, cells)| {
@@ -247,15 +246,15 @@ fn data_rows(sheet: &RawSheet) -> impl Iterator<Item = Row<'_>> {
 }
 
 /// The value of `cell`, looked up among `sheets`.
-fn cell_value<'a>(sheets: &'a [RawSheet], cell: &CellRef) -> &'a RawValue {
+fn cell_value<'a>(sheets: &'a [RawSheet], cell: &CellRef) -> RawValue<'a> {
     sheets
         .iter()
         .find(|s| s.input == cell.input as usize && *s.name == *cell.sheet)
-        .map_or(&RawValue::Empty, |s| s.value(cell.row, cell.col))
+        .map_or(RawValue::Empty, |s| s.value(cell.row, cell.col))
 }
 
 /// A cell's text, trimmed; `None` when blank or an error value.
-fn text_of(v: &RawValue) -> Option<String> {
+fn text_of(v: RawValue<'_>) -> Option<String> {
     match v {
         RawValue::Empty | RawValue::Error(_) => None,
         other => {
@@ -267,13 +266,13 @@ fn text_of(v: &RawValue) -> Option<String> {
 }
 
 /// A value quoted for a message: `"31/02/2021"`.
-fn quoted(v: &RawValue) -> String {
+fn quoted(v: RawValue<'_>) -> String {
     format!("\"{}\"", v.to_string().trim())
 }
 
 /// What a date column's value means, or why it is refused.
 fn date_of(
-    v: &RawValue,
+    v: RawValue<'_>,
     order: super::DateOrder,
     date1904: bool,
 ) -> Result<Option<NaiveDate>, String> {
@@ -288,7 +287,7 @@ fn date_of(
                 Err(format!("is not a date between {MIN_YEAR} and {MAX_YEAR}"))
             }
         }
-        RawValue::Number(n) => excel_serial_to_date(*n, date1904).map(Some).ok_or_else(|| {
+        RawValue::Number(n) => excel_serial_to_date(n, date1904).map(Some).ok_or_else(|| {
             format!("is not a date: as an Excel serial date it falls outside {MIN_YEAR}–{MAX_YEAR}")
         }),
         RawValue::Text(t) => match parse_date_text(t, order) {
@@ -306,11 +305,11 @@ fn date_of(
 }
 
 /// What a count column's value means, or why it is refused.
-fn count_of(v: &RawValue) -> Result<Option<u64>, CountError> {
+fn count_of(v: RawValue<'_>) -> Result<Option<u64>, CountError> {
     match v {
         RawValue::Empty => Ok(None),
         RawValue::Text(t) if t.trim().is_empty() => Ok(None),
-        RawValue::Number(n) => count_from_f64(*n).map(Some),
+        RawValue::Number(n) => count_from_f64(n).map(Some),
         RawValue::Text(t) => parse_count(t).map(Some),
         RawValue::Bool(_) | RawValue::Date(_) | RawValue::Error(_) => Err(CountError::Bad),
     }
@@ -340,7 +339,7 @@ impl<'o> Reader<'o> {
         &mut self,
         code: IssueCode,
         cell: CellRef,
-        value: &RawValue,
+        value: RawValue<'_>,
         what: String,
         suggestion: Option<String>,
     ) {
@@ -435,7 +434,13 @@ impl<'o> Reader<'o> {
     }
 
     /// Whether `id` is a User; UNKNOWN_USER (with the likely id) when not.
-    fn check_user(&mut self, known: &KnownUsers, id: &str, cell: &CellRef, v: &RawValue) -> bool {
+    fn check_user(
+        &mut self,
+        known: &KnownUsers,
+        id: &str,
+        cell: &CellRef,
+        v: RawValue<'_>,
+    ) -> bool {
         if known.contains(id) {
             return true;
         }
@@ -537,7 +542,7 @@ impl<'o> Reader<'o> {
                 .iter()
                 .filter(|s| s.table == Some(Table::Premises) && s.header_row.is_some())
         };
-        let mut out: Vec<Snapshot> = Vec::with_capacity(tables().map(|s| s.rows.len()).sum());
+        let mut out: Vec<Snapshot> = Vec::with_capacity(tables().map(|s| s.row_count()).sum());
         for sheet in tables() {
             for row in data_rows(sheet) {
                 let Some((user_id, id_cell)) = self.user_id(&row) else {
@@ -641,7 +646,7 @@ impl<'o> Reader<'o> {
                 .iter()
                 .filter(|s| s.table == Some(Table::Assessments))
         };
-        let mut out: Vec<Assessment> = Vec::with_capacity(tables().map(|s| s.rows.len()).sum());
+        let mut out: Vec<Assessment> = Vec::with_capacity(tables().map(|s| s.row_count()).sum());
         for sheet in tables() {
             for row in data_rows(sheet) {
                 let Some((user_id, id_cell)) = self.user_id(&row) else {
@@ -756,23 +761,23 @@ mod tests {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
         let dmy = super::super::DateOrder::Dmy;
         assert_eq!(
-            date_of(&RawValue::Number(44197.0), dmy, false),
+            date_of(RawValue::Number(44197.0), dmy, false),
             Ok(d(2021, 1, 1))
         );
         assert_eq!(
-            date_of(&RawValue::Number(42735.0), dmy, true),
+            date_of(RawValue::Number(42735.0), dmy, true),
             Ok(d(2021, 1, 1))
         );
         assert_eq!(
-            date_of(&RawValue::Text("44197".into()), dmy, false),
+            date_of(RawValue::Text("44197"), dmy, false),
             Ok(d(2021, 1, 1))
         );
-        assert_eq!(date_of(&RawValue::Text("  ".into()), dmy, false), Ok(None));
-        assert_eq!(date_of(&RawValue::Empty, dmy, false), Ok(None));
-        assert!(date_of(&RawValue::Number(-3.0), dmy, false).is_err());
-        assert!(date_of(&RawValue::Text("PT10H10M10S".into()), dmy, false).is_err());
-        assert!(date_of(&RawValue::Bool(true), dmy, false).is_err());
-        assert!(date_of(&RawValue::Error("#N/A".into()), dmy, false).is_err());
+        assert_eq!(date_of(RawValue::Text("  "), dmy, false), Ok(None));
+        assert_eq!(date_of(RawValue::Empty, dmy, false), Ok(None));
+        assert!(date_of(RawValue::Number(-3.0), dmy, false).is_err());
+        assert!(date_of(RawValue::Text("PT10H10M10S"), dmy, false).is_err());
+        assert!(date_of(RawValue::Bool(true), dmy, false).is_err());
+        assert!(date_of(RawValue::Error("#N/A"), dmy, false).is_err());
     }
 
     #[test]
@@ -816,13 +821,10 @@ mod tests {
 
     #[test]
     fn counts_by_cell_kind() {
-        assert_eq!(count_of(&RawValue::Number(250_000.0)), Ok(Some(250_000)));
-        assert_eq!(
-            count_of(&RawValue::Text("250 000".into())),
-            Ok(Some(250_000))
-        );
-        assert_eq!(count_of(&RawValue::Empty), Ok(None));
-        assert_eq!(count_of(&RawValue::Number(-1.0)), Err(CountError::Negative));
-        assert_eq!(count_of(&RawValue::Bool(false)), Err(CountError::Bad));
+        assert_eq!(count_of(RawValue::Number(250_000.0)), Ok(Some(250_000)));
+        assert_eq!(count_of(RawValue::Text("250 000")), Ok(Some(250_000)));
+        assert_eq!(count_of(RawValue::Empty), Ok(None));
+        assert_eq!(count_of(RawValue::Number(-1.0)), Err(CountError::Negative));
+        assert_eq!(count_of(RawValue::Bool(false)), Err(CountError::Bad));
     }
 }

@@ -97,13 +97,12 @@ pub(crate) fn set_header(
         .get(sheet.input)
         .map(|f| f.path.clone())
         .unwrap_or_default();
-    let Some((header_row, columns)) = locate_header(&sheet.rows, table, mapping) else {
+    let Some((header_row, columns)) = locate_header(sheet.rows(), table, mapping) else {
         if !required {
             return Ok(());
         }
         let first_row = sheet
-            .rows
-            .iter()
+            .rows()
             .map(|r| {
                 r.iter()
                     .map(heading_text)
@@ -113,8 +112,7 @@ pub(crate) fn set_header(
             .find(|r| !r.is_empty())
             .unwrap_or_default();
         let near: Vec<String> = sheet
-            .rows
-            .iter()
+            .rows()
             .take(HEADER_SEARCH_ROWS)
             .flat_map(|r| r.iter().map(heading_text))
             .filter(|t| !t.is_empty())
@@ -134,28 +132,19 @@ pub(crate) fn set_header(
         if !required {
             return Ok(());
         }
-        let headings: Vec<String> = sheet
-            .rows
-            .get(header_row as usize)
-            .map(|r| {
-                r.iter()
-                    .map(heading_text)
-                    .filter(|t| !t.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let unmatched: Vec<String> = sheet
-            .rows
-            .get(header_row as usize)
-            .map(|r| {
-                r.iter()
-                    .enumerate()
-                    .filter(|(c, _)| !columns.iter().any(|(_, col)| *col as usize == *c))
-                    .map(|(_, v)| heading_text(v))
-                    .filter(|t| !t.is_empty() && !headers::is_annotation_heading(t))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let header = sheet.row(header_row);
+        let headings: Vec<String> = header
+            .iter()
+            .map(heading_text)
+            .filter(|t| !t.is_empty())
+            .collect();
+        let unmatched: Vec<String> = header
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| !columns.iter().any(|(_, col)| *col as usize == *c))
+            .map(|(_, v)| heading_text(v))
+            .filter(|t| !t.is_empty() && !headers::is_annotation_heading(t))
+            .collect();
         return Err(ReadError::MissingColumn {
             path,
             sheet: sheet.name.clone(),

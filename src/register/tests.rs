@@ -747,13 +747,13 @@ fn xlsx_with_aliases_dates_and_a_table_not_at_a1() -> TestResult {
     let parties = &out.sheets[0];
     assert_eq!(parties.header_row, Some(4));
     assert_eq!(parties.columns, vec![(Field::UserId, 2), (Field::Roles, 3)]);
-    assert_eq!(parties.value(5, 4), &RawValue::Text("kept".into()));
-    assert_eq!(parties.rows.len(), 7);
-    assert!(parties.rows[0].is_empty());
+    assert_eq!(parties.value(5, 4), RawValue::Text("kept"));
+    assert_eq!(parties.row_count(), 7);
+    assert!(parties.row(0).is_empty());
     let counts = &out.sheets[1];
     assert_eq!(
         counts.value(1, 1),
-        &RawValue::Date(d(2025, 12, 1).and_hms_opt(0, 0, 0).expect("midnight"))
+        RawValue::Date(d(2025, 12, 1).and_hms_opt(0, 0, 0).expect("midnight"))
     );
     Ok(())
 }
@@ -961,21 +961,20 @@ fn sha256_is_lower_case_hex() {
 
 // ---- date fixtures from real spreadsheet programs --------------------------------------------
 
-/// The date cells of column `col` of the first sheet of a fixture, as dates.
-fn fixture_column(name: &str, col: u32) -> Result<(bool, Vec<RawValue>), Box<dyn Error>> {
+/// The first sheet of a fixture.
+fn fixture_sheet(name: &str) -> Result<RawSheet, Box<dyn Error>> {
     let bytes = std::fs::read(fixture(name))?;
     let budget = CellBudget::new(Limits::default());
-    let sheets = workbook::read_workbook(0, name, &bytes, None, &budget, true)?;
-    let s = &sheets[0];
-    Ok((
-        s.date1904,
-        (0..s.rows.len() as u32)
-            .map(|r| s.value(r, col).clone())
-            .collect(),
-    ))
+    let mut sheets = workbook::read_workbook(0, name, &bytes, None, &budget, true)?;
+    Ok(sheets.swap_remove(0))
 }
 
-fn date_value(y: i32, m: u32, day: u32) -> RawValue {
+/// The cells of column `col` of a sheet, as read.
+fn column(s: &RawSheet, col: u32) -> Vec<RawValue<'_>> {
+    (0..s.row_count() as u32).map(|r| s.value(r, col)).collect()
+}
+
+fn date_value(y: i32, m: u32, day: u32) -> RawValue<'static> {
     RawValue::Date(d(y, m, day).and_hms_opt(0, 0, 0).expect("midnight"))
 }
 
@@ -986,22 +985,26 @@ fn dates_in_the_1904_system() -> TestResult {
         "calamine__date_1904.xls",
         "calamine__date_1904.xlsb",
     ] {
-        let (is_1904, col) = fixture_column(name, 0)?;
+        let s = fixture_sheet(name)?;
+        let (is_1904, col) = (s.date1904, column(&s, 0));
         assert!(is_1904, "{name}");
         assert_eq!(col[0], date_value(2021, 1, 1), "{name}");
         assert_eq!(col[1], date_value(2021, 1, 2), "{name}");
         // A duration (`[h]:mm:ss`) is not a date.
-        assert_eq!(col[2], RawValue::Text("PT255H10M10S".into()), "{name}");
+        assert_eq!(col[2], RawValue::Text("PT255H10M10S"), "{name}");
     }
-    let (is_1904, col) = fixture_column("qsv__excel-1904-epoch.xlsx", 1)?;
+    let s = fixture_sheet("qsv__excel-1904-epoch.xlsx")?;
+    let (is_1904, col) = (s.date1904, column(&s, 1));
     assert!(is_1904);
     assert_eq!(col[1..], [date_value(2024, 1, 15), date_value(2020, 7, 4)]);
 
-    let (is_1904, col) = fixture_column("readxl__dates-1904.xls", 0)?;
+    let s = fixture_sheet("readxl__dates-1904.xls")?;
+    let (is_1904, col) = (s.date1904, column(&s, 0));
     assert!(is_1904);
     assert_eq!(col[0], date_value(2000, 1, 1));
 
-    let (_, col) = fixture_column("xlsxwriter__date_1904_02.xlsx", 0)?;
+    let s = fixture_sheet("xlsxwriter__date_1904_02.xlsx")?;
+    let (_, col) = (s.date1904, column(&s, 0));
     assert_eq!(
         col,
         [
@@ -1018,18 +1021,20 @@ fn dates_in_the_1904_system() -> TestResult {
 
 #[test]
 fn dates_in_the_1900_system() -> TestResult {
-    let (is_1904, col) = fixture_column("calamine__date.xlsx", 0)?;
+    let s = fixture_sheet("calamine__date.xlsx")?;
+    let (is_1904, col) = (s.date1904, column(&s, 0));
     assert!(!is_1904);
     assert_eq!(col[..2], [date_value(2021, 1, 1), date_value(2021, 1, 2)]);
-    assert_eq!(col[2], RawValue::Text("PT255H10M10S".into()));
+    assert_eq!(col[2], RawValue::Text("PT255H10M10S"));
 
-    let (_, col) = fixture_column("calamine__date.ods", 0)?;
+    let s = fixture_sheet("calamine__date.ods")?;
+    let (_, col) = (s.date1904, column(&s, 0));
     assert_eq!(col[0], date_value(2021, 1, 1));
     assert_eq!(
         col[1],
         RawValue::Date(d(2021, 1, 1).and_hms_opt(10, 10, 10).expect("time"))
     );
-    assert_eq!(col[2], RawValue::Text("PT10H10M10S".into()));
+    assert_eq!(col[2], RawValue::Text("PT10H10M10S"));
     Ok(())
 }
 
@@ -1042,7 +1047,7 @@ fn excel_1900_leap_year_bug() -> TestResult {
     let s = &sheets[0];
     assert_eq!(s.name, "for_testing");
     let mut checked = 0;
-    for r in 1..s.rows.len() as u32 {
+    for r in 1..s.row_count() as u32 {
         let expected = s.value(r, 1).to_string();
         match (s.value(r, 0), s.value(r, 2)) {
             (RawValue::Date(dt), RawValue::Bool(true)) => {
@@ -1052,7 +1057,7 @@ fn excel_1900_leap_year_bug() -> TestResult {
             // Excel's 29 February 1900 never was: kept as the serial number, refused as a date.
             (RawValue::Number(n), RawValue::Bool(false)) => {
                 assert_eq!(expected, "1900-02-29 08:00:00");
-                assert!((*n - 60.333).abs() < 0.001);
+                assert!((n - 60.333).abs() < 0.001);
                 checked += 1;
             }
             other => panic!("row {r}: unexpected {other:?}"),
@@ -1074,7 +1079,7 @@ fn a_cell_in_the_far_corner_does_not_exhaust_memory() -> TestResult {
     assert_eq!(out.register.users.len(), 1);
     assert_eq!(
         out.sheets[0].value(1_048_575, 16_383),
-        &RawValue::Text("far".into())
+        RawValue::Text("far")
     );
     // With a tighter cell limit the same file is refused before the dense rows are built.
     let tight = ReadOptions {

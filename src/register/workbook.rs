@@ -2,9 +2,11 @@
 //!
 //! calamine's `worksheet_range` allocates the whole declared used range, so a tiny file declaring
 //! A1 and XFD1048576 can exhaust memory. For xlsx and xlsb this module therefore streams cells
-//! (`worksheet_cells_reader`), keeps them sparse while checking [`Limits`](super::Limits), and
-//! only then builds dense rows, each up to its last non-empty cell; cell text counts against
-//! `max_decompressed_bytes`, since a shared string is copied into every cell that uses it.
+//! (`worksheet_cells_reader`) into the sheet's compact dense rows, each up to its last
+//! non-empty cell, counting the dense size against [`Limits`](super::Limits) before it grows
+//! (cells out of row order are gathered sparse and placed at the end, after the same check);
+//! cell text counts against `max_decompressed_bytes`, since a shared string is copied into every
+//! cell that uses it. The sheets of one workbook are read on rayon's threads.
 //! `.xls` and `.ods` have no streaming reader: calamine builds their sheets at open time, so
 //! `preflight` works out what that will cost and refuses the file first. Every call
 //! into calamine runs under `catch_unwind`, so a panic on a damaged file becomes a [`ReadError`].
@@ -23,6 +25,7 @@ use calamine::{
 };
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
+use super::raw::{Cells, Slot};
 use super::value::excel_serial_to_datetime;
 use super::{CellBudget, LimitKind, RawSheet, RawValue, ReadError};
 
@@ -94,15 +97,7 @@ pub(crate) fn read_workbook(
         guard(path, Some(name), || {
             read_sheet(book, name, date1904, &mut collector)
         })??;
-        Ok(RawSheet {
-            input,
-            name: name.to_string(),
-            table: None,
-            header_row: None,
-            columns: Vec::new(),
-            rows: collector.finish()?,
-            date1904,
-        })
+        Ok(RawSheet::new(input, name, collector.finish()?, date1904))
     };
     let streamed = match &book {
         Book::Xlsx(_) => Some(Format::Xlsx),
@@ -154,7 +149,7 @@ fn read_sheet(
                 .map_err(|e| sheet_err(calamine::Error::Xlsx(e)))?
             {
                 let (r, c) = cell.get_position();
-                collector.push(r, c, from_data_ref(cell.get_value(), date1904))?;
+                push_data_ref(collector, r, c, cell.get_value(), date1904)?;
             }
         }
         Book::Xlsb(b) => {
@@ -166,7 +161,7 @@ fn read_sheet(
                 .map_err(|e| sheet_err(calamine::Error::Xlsb(e)))?
             {
                 let (r, c) = cell.get_position();
-                collector.push(r, c, from_data_ref(cell.get_value(), date1904))?;
+                push_data_ref(collector, r, c, cell.get_value(), date1904)?;
             }
         }
         Book::Xls(b) => {
@@ -195,7 +190,7 @@ fn push_range(
     for (r, c, v) in range.used_cells() {
         let row = r0.saturating_add(u32::try_from(r).unwrap_or(u32::MAX));
         let col = c0.saturating_add(u32::try_from(c).unwrap_or(u32::MAX));
-        collector.push(row, col, from_data(v, date1904))?;
+        push_data(collector, row, col, v, date1904)?;
     }
     Ok(())
 }
@@ -325,22 +320,23 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 
 /// Non-empty cells of one sheet, made dense as they come.
 ///
-/// A streaming reader gives the cells row by row, left to right; they go straight into dense
-/// rows, counting the size of the dense form (a row per row up to the last, a cell per column up
-/// to each row's last) against `max_cells` before anything is allocated for it. Cells out of
-/// that order (some writers put a row's cells in any order) switch the collector to a sparse list
-/// that is sorted and made dense at the end, after the same check.
+/// A streaming reader gives the cells row by row, left to right; they go straight into the
+/// sheet's compact dense form ([`Cells`]), counting its size (a row per row up to the last, a
+/// cell per column up to each row's last) against `max_cells` before anything is allocated for
+/// it. Cells out of that order (some writers put a row's cells in any order) switch the collector
+/// to a sparse list of slots (their text already in the arena) that is sorted and made dense at
+/// the end, after the same check.
 struct Collector<'a> {
     path: &'a str,
     sheet: &'a str,
     budget: &'a CellBudget,
-    rows: Vec<Vec<RawValue>>,
-    /// The size of `rows` in the dense form: rows, plus each row's cells up to its last.
+    cells: Cells,
+    /// The size of `cells` in the dense form: rows, plus each row's cells up to its last.
     dense: u64,
     /// The last position filled, while cells come in order.
     last: Option<(u32, u32)>,
     /// Every cell, once one came out of order.
-    sparse: Option<Vec<(u32, u32, RawValue)>>,
+    sparse: Option<Vec<(u32, u32, Slot)>>,
 }
 
 impl<'a> Collector<'a> {
@@ -349,7 +345,7 @@ impl<'a> Collector<'a> {
             path,
             sheet,
             budget,
-            rows: Vec::new(),
+            cells: Cells::default(),
             dense: 0,
             last: None,
             sparse: None,
@@ -366,7 +362,11 @@ impl<'a> Collector<'a> {
         }
     }
 
-    fn push(&mut self, row: u32, col: u32, value: RawValue) -> Result<(), ReadError> {
+    fn overflow(&self, overflow: super::raw::Overflow) -> ReadError {
+        super::overflow_error(overflow, self.path, Some(self.sheet))
+    }
+
+    fn push(&mut self, row: u32, col: u32, value: RawValue<'_>) -> Result<(), ReadError> {
         if matches!(value, RawValue::Empty) {
             return Ok(());
         }
@@ -386,58 +386,47 @@ impl<'a> Collector<'a> {
             ));
         }
         self.budget.take(1, self.path, self.sheet)?;
-        if let RawValue::Text(t) | RawValue::Error(t) = &value {
+        if let RawValue::Text(t) | RawValue::Error(t) = value {
             self.budget
                 .take_text(t.len() as u64, self.path, self.sheet)?;
         }
         if self.sparse.is_none() && self.last.is_some_and(|last| (row, col) <= last) {
-            self.go_sparse();
+            self.sparse = Some(self.cells.take_sparse());
         }
-        if let Some(cells) = &mut self.sparse {
-            cells.push((row, col, value));
+        if self.sparse.is_some() {
+            let slot = self.cells.intern(value).map_err(|o| self.overflow(o))?;
+            if let Some(cells) = &mut self.sparse {
+                cells.push((row, col, slot));
+            }
             return Ok(());
         }
         // In order: the dense form grows by the rows up to this one and the cells up to this one.
         let (r, c) = (row as usize, col as usize);
-        let new_rows = (r + 1).saturating_sub(self.rows.len()) as u64;
-        let row_len = self.rows.get(r).map_or(0, Vec::len);
+        let new_rows = (r + 1).saturating_sub(self.cells.row_count()) as u64;
+        let row_len = self.cells.row_len(r);
         let grown = self.dense + new_rows + (c + 1 - row_len) as u64;
         let max = limits.max_cells;
         if grown > max {
             return Err(self.limit(LimitKind::Cells, grown, max));
         }
         self.dense = grown;
-        if self.rows.len() <= r {
-            self.rows.resize_with(r + 1, Vec::new);
-        }
-        let cells = &mut self.rows[r];
-        cells.resize(c, RawValue::Empty);
-        cells.push(value);
+        let slot = self.cells.intern(value).map_err(|o| self.overflow(o))?;
+        self.cells
+            .place(row, col, slot)
+            .map_err(|o| self.overflow(o))?;
         self.last = Some((row, col));
         Ok(())
     }
 
-    /// Moves the cells placed so far to the sparse list.
-    fn go_sparse(&mut self) {
-        let mut cells = Vec::new();
-        for (r, row) in std::mem::take(&mut self.rows).into_iter().enumerate() {
-            for (c, v) in row.into_iter().enumerate() {
-                if !matches!(v, RawValue::Empty) {
-                    cells.push((r as u32, c as u32, v));
-                }
-            }
-        }
-        self.sparse = Some(cells);
-    }
-
-    /// Dense rows: each up to its last non-empty cell, up to the last non-empty row.
-    fn finish(self) -> Result<Vec<Vec<RawValue>>, ReadError> {
-        let Some(mut sparse) = self.sparse else {
-            return Ok(self.rows);
+    /// The dense form: each row up to its last non-empty cell, up to the last non-empty row.
+    fn finish(mut self) -> Result<Cells, ReadError> {
+        let Some(mut sparse) = self.sparse.take() else {
+            self.cells.shrink();
+            return Ok(self.cells);
         };
-        // Later cells at the same position win, as in calamine.
+        // Later cells at the same position win, as in calamine (the sort is stable).
         sparse.sort_by_key(|(r, c, _)| (*r, *c));
-        let mut cells: Vec<(u32, u32, RawValue)> = Vec::with_capacity(sparse.len());
+        let mut cells: Vec<(u32, u32, Slot)> = Vec::with_capacity(sparse.len());
         for cell in sparse {
             match cells.last_mut() {
                 Some(last) if last.0 == cell.0 && last.1 == cell.1 => *last = cell,
@@ -445,7 +434,8 @@ impl<'a> Collector<'a> {
             }
         }
         let Some(last_row) = cells.last().map(|(r, _, _)| *r) else {
-            return Ok(Vec::new());
+            self.cells.shrink();
+            return Ok(self.cells);
         };
         // Size of the dense form, checked before allocating it.
         let mut dense: u64 = u64::from(last_row) + 1;
@@ -469,66 +459,104 @@ impl<'a> Collector<'a> {
                 max,
             });
         }
-        let mut rows: Vec<Vec<RawValue>> = vec![Vec::new(); last_row as usize + 1];
-        for (r, c, v) in cells {
-            let row = &mut rows[r as usize];
-            if row.len() <= c as usize {
-                row.resize(c as usize + 1, RawValue::Empty);
-            }
-            row[c as usize] = v;
+        for (r, c, slot) in cells {
+            self.cells.place(r, c, slot).map_err(|o| self.overflow(o))?;
         }
-        Ok(rows)
+        self.cells.shrink();
+        Ok(self.cells)
     }
 }
 
-fn from_data(v: &Data, date1904: bool) -> RawValue {
-    match v {
+/// Pushes a cell of a `Range` (xls, ods). Error values and durations are made into text here,
+/// the only cells that allocate on the way in (they are rare).
+fn push_data(
+    collector: &mut Collector<'_>,
+    row: u32,
+    col: u32,
+    v: &Data,
+    date1904: bool,
+) -> Result<(), ReadError> {
+    let owned: String;
+    let value = match v {
         Data::Int(i) => RawValue::Number(*i as f64),
         Data::Float(f) => RawValue::Number(*f),
         Data::String(s) => text(s),
         Data::Bool(b) => RawValue::Bool(*b),
-        Data::DateTime(dt) => from_excel_datetime(dt, date1904),
+        Data::DateTime(dt) => match from_excel_datetime(dt, date1904) {
+            Ok(v) => v,
+            Err(duration) => {
+                owned = duration;
+                RawValue::Text(&owned)
+            }
+        },
         Data::DateTimeIso(s) => from_iso(s),
         Data::DurationIso(s) => text(s),
-        Data::Error(e) => RawValue::Error(e.to_string().into()),
+        Data::Error(e) => {
+            owned = e.to_string();
+            RawValue::Error(&owned)
+        }
         Data::Empty => RawValue::Empty,
-    }
+    };
+    collector.push(row, col, value)
 }
 
-fn from_data_ref(v: &DataRef<'_>, date1904: bool) -> RawValue {
-    match v {
+/// Pushes a cell of a streaming reader (xlsx, xlsb): its text is copied straight from the
+/// reader's buffer (or the shared string) into the sheet's arena.
+fn push_data_ref(
+    collector: &mut Collector<'_>,
+    row: u32,
+    col: u32,
+    v: &DataRef<'_>,
+    date1904: bool,
+) -> Result<(), ReadError> {
+    let owned: String;
+    let value = match v {
         DataRef::Int(i) => RawValue::Number(*i as f64),
         DataRef::Float(f) => RawValue::Number(*f),
         DataRef::String(s) => text(s),
         DataRef::SharedString(s) => text(s),
         DataRef::Bool(b) => RawValue::Bool(*b),
-        DataRef::DateTime(dt) => from_excel_datetime(dt, date1904),
+        DataRef::DateTime(dt) => match from_excel_datetime(dt, date1904) {
+            Ok(v) => v,
+            Err(duration) => {
+                owned = duration;
+                RawValue::Text(&owned)
+            }
+        },
         DataRef::DateTimeIso(s) => from_iso(s),
         DataRef::DurationIso(s) => text(s),
-        DataRef::Error(e) => RawValue::Error(e.to_string().into()),
+        DataRef::Error(e) => {
+            owned = e.to_string();
+            RawValue::Error(&owned)
+        }
         DataRef::Empty => RawValue::Empty,
-    }
+    };
+    collector.push(row, col, value)
 }
 
-fn text(s: &str) -> RawValue {
+fn text(s: &str) -> RawValue<'_> {
     if s.is_empty() {
         RawValue::Empty
     } else {
-        RawValue::Text(s.into())
+        RawValue::Text(s)
     }
 }
 
-/// A date cell becomes a date; a duration (`[h]:mm:ss`) becomes ISO 8601 duration text, which no
-/// date column accepts; a date outside 1900–9999 stays a number, refused in a date column.
-fn from_excel_datetime(dt: &calamine::ExcelDateTime, date1904: bool) -> RawValue {
+/// A date cell becomes a date; a duration (`[h]:mm:ss`) becomes ISO 8601 duration text (the
+/// `Err`, made here since the cell holds a number), which no date column accepts; a date outside
+/// 1900–9999 stays a number, refused in a date column.
+fn from_excel_datetime(
+    dt: &calamine::ExcelDateTime,
+    date1904: bool,
+) -> Result<RawValue<'static>, String> {
     let serial = dt.as_f64();
     if dt.is_duration() {
-        return RawValue::Text(iso_duration(serial).into());
+        return Err(iso_duration(serial));
     }
-    match excel_serial_to_datetime(serial, date1904) {
+    Ok(match excel_serial_to_datetime(serial, date1904) {
         Some(d) => RawValue::Date(d),
         None => RawValue::Number(serial),
-    }
+    })
 }
 
 /// ISO 8601 text of a duration in days: `PT10H10M10S`.
@@ -547,7 +575,7 @@ fn iso_duration(days: f64) -> String {
 }
 
 /// An ISO date or date-time string (ODS, xlsx `t="d"`): a date when it is one, else text.
-fn from_iso(s: &str) -> RawValue {
+fn from_iso(s: &str) -> RawValue<'_> {
     let t = s.trim();
     if let Ok(dt) = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f") {
         return RawValue::Date(dt);
@@ -566,10 +594,7 @@ mod tests {
     use super::*;
     use crate::register::Limits;
 
-    fn collect(
-        limits: Limits,
-        cells: Vec<(u32, u32, RawValue)>,
-    ) -> Result<Vec<Vec<RawValue>>, ReadError> {
+    fn collect(limits: Limits, cells: Vec<(u32, u32, RawValue)>) -> Result<Cells, ReadError> {
         let budget = CellBudget::new(limits);
         let mut c = Collector::new("book.xlsx", "Sheet1", &budget);
         for (r, col, v) in cells {
@@ -578,8 +603,8 @@ mod tests {
         c.finish()
     }
 
-    fn t(s: &str) -> RawValue {
-        RawValue::Text(s.into())
+    fn t(s: &str) -> RawValue<'_> {
+        RawValue::Text(s)
     }
 
     #[test]
@@ -594,14 +619,34 @@ mod tests {
             ],
         )
         .expect("rows");
-        assert_eq!(rows.len(), 5);
-        assert_eq!(rows[0], vec![t("a")]);
-        assert!(rows[1].is_empty());
+        assert_eq!(rows.row_count(), 5);
+        assert_eq!(rows.row(0).to_vec(), vec![t("a")]);
+        assert!(rows.row(1).is_empty());
         assert_eq!(
-            rows[2],
+            rows.row(2).to_vec(),
             vec![RawValue::Empty, RawValue::Empty, RawValue::Empty, t("x")]
         );
-        assert_eq!(rows[4], vec![t("y")]);
+        assert_eq!(rows.row(4).to_vec(), vec![t("y")]);
+    }
+
+    #[test]
+    fn out_of_order_cells_are_sorted_and_the_later_of_two_wins() {
+        let rows = collect(
+            Limits::default(),
+            vec![
+                (1, 1, t("b")),
+                (1, 0, t("a")),
+                (0, 2, RawValue::Number(1.0)),
+                (1, 1, t("b2")),
+            ],
+        )
+        .expect("rows");
+        assert_eq!(rows.row_count(), 2);
+        assert_eq!(
+            rows.row(0).to_vec(),
+            vec![RawValue::Empty, RawValue::Empty, RawValue::Number(1.0)]
+        );
+        assert_eq!(rows.row(1).to_vec(), vec![t("a"), t("b2")]);
     }
 
     #[test]
@@ -612,8 +657,8 @@ mod tests {
             vec![(0, 0, t("a")), (1_048_575, 16_383, t("z"))],
         )
         .expect("rows");
-        assert_eq!(rows.len(), 1_048_576);
-        assert_eq!(rows[1_048_575].len(), 16_384);
+        assert_eq!(rows.row_count(), 1_048_576);
+        assert_eq!(rows.row(1_048_575).len(), 16_384);
     }
 
     #[test]
@@ -671,10 +716,10 @@ mod tests {
         let mut c = Collector::new("book.xls", "Users", &budget);
         push_range(&range, false, &mut c).expect("pushed");
         let rows = c.finish().expect("rows");
-        assert_eq!(rows.len(), 7);
-        assert_eq!(rows[4][2], t("User ID"));
-        assert_eq!(rows[6][4], RawValue::Number(3.0));
-        assert!(rows[5].is_empty());
+        assert_eq!(rows.row_count(), 7);
+        assert_eq!(rows.row(4).get(2), t("User ID"));
+        assert_eq!(rows.row(6).get(4), RawValue::Number(3.0));
+        assert!(rows.row(5).is_empty());
     }
 
     #[test]

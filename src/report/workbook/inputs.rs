@@ -87,8 +87,7 @@ pub(super) fn write_sheet(
     let old_notes: Vec<u32> = sheet.annotation_columns();
     let is_old_note = |c: u32| !old_notes.is_empty() && old_notes.contains(&c);
     let used_cols = sheet
-        .rows
-        .iter()
+        .rows()
         .filter_map(|row| {
             row.iter()
                 .enumerate()
@@ -116,7 +115,7 @@ pub(super) fn write_sheet(
         None => Vec::new(),
     };
     let mut t = TableOut::new(parts, sheet.header_row, Mode::Streamed).with_date_columns(date_cols);
-    for (r, raw) in sheet.rows.iter().enumerate() {
+    for (r, raw) in sheet.rows().enumerate() {
         let r = r as u32;
         let is_header = Some(r) == sheet.header_row;
         let above_header = sheet.header_row.is_some_and(|h| r < h);
@@ -180,16 +179,16 @@ enum Typed {
 }
 
 /// An input value as a cell value, borrowed.
-fn convert(v: &RawValue, typed: Option<Typed>) -> Val<'_> {
+fn convert(v: RawValue<'_>, typed: Option<Typed>) -> Val<'_> {
     match (v, typed) {
         (RawValue::Text(_) | RawValue::Number(_), Some(Typed::Date(d))) => Val::Date(d),
         (RawValue::Text(_), Some(Typed::Count(n))) => Val::Number(n as f64),
         (RawValue::Empty, _) => Val::Blank,
         (RawValue::Text(s), _) => Val::Text(s),
-        (RawValue::Number(n), _) => Val::Number(*n),
-        (RawValue::Bool(b), _) => Val::Bool(*b),
+        (RawValue::Number(n), _) => Val::Number(n),
+        (RawValue::Bool(b), _) => Val::Bool(b),
         (RawValue::Date(dt), _) if dt.time() == NaiveTime::MIN => Val::Date(dt.date()),
-        (RawValue::Date(dt), _) => Val::DateTime(*dt),
+        (RawValue::Date(dt), _) => Val::DateTime(dt),
         (RawValue::Error(e), _) => Val::Text(e),
     }
 }
@@ -251,7 +250,7 @@ struct Records {
 impl Records {
     fn new(ctx: &Ctx<'_>, sheet: &RawSheet) -> Records {
         let reg = &ctx.input.outcome.register;
-        let mut at_row = vec![NONE; sheet.rows.len()];
+        let mut at_row = vec![NONE; sheet.row_count()];
         let mut put = |cell: &CellRef, i: usize| {
             if in_sheet(cell, sheet)
                 && let (Some(slot), Ok(i)) = (at_row.get_mut(cell.row as usize), u32::try_from(i))
@@ -433,7 +432,7 @@ fn issues_by_row(ctx: &Ctx<'_>, sheet: &RawSheet) -> ByRow {
         .enumerate()
         .filter(|(_, i)| in_sheet(&i.cell, sheet))
         .map(|(k, i)| (i.cell.row, k));
-    ByRow::new(sheet.rows.len(), pairs)
+    ByRow::new(sheet.row_count(), pairs)
 }
 
 /// The findings whose source cell is in `sheet`, by row.
@@ -447,7 +446,7 @@ fn findings_by_row(ctx: &Ctx<'_>, sheet: &RawSheet) -> ByRow {
             let c = f.source.as_ref()?;
             in_sheet(c, sheet).then_some((c.row, k))
         });
-    ByRow::new(sheet.rows.len(), pairs)
+    ByRow::new(sheet.row_count(), pairs)
 }
 
 /// The issues cell of row `r`: its codes, each once.
@@ -501,7 +500,7 @@ impl UserNotes {
             .map(|(k, s)| (s.user_cell.row, k));
         UserNotes {
             records: Records::new(ctx, sheet),
-            schedules: ByRow::new(sheet.rows.len(), schedules),
+            schedules: ByRow::new(sheet.row_count(), schedules),
             issues: issues_by_row(ctx, sheet),
         }
     }
@@ -592,7 +591,7 @@ impl AssessmentNotes {
             row_of[a.index] = a.cell.row;
         }
         let row = |index: usize| row_of.get(index).copied().filter(|r| *r != NONE);
-        let rows = sheet.rows.len();
+        let rows = sheet.row_count();
         let notes = audit
             .row_notes
             .iter()
@@ -677,7 +676,7 @@ impl PremiseNotes {
             .filter(|(_, u)| in_sheet(&u.cell, sheet))
             .map(|(k, u)| (u.cell.row, k));
         PremiseNotes {
-            uses: ByRow::new(sheet.rows.len(), uses),
+            uses: ByRow::new(sheet.row_count(), uses),
             findings: findings_by_row(ctx, sheet),
             issues: issues_by_row(ctx, sheet),
         }

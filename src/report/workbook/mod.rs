@@ -240,7 +240,7 @@ fn plan(input: &WorkbookInput<'_>, limits: &WorkbookLimits) -> (Plan, SheetMap) 
             .is_some_and(|f| is_csv_path(&f.path));
         let parts = names.plan(
             &preferred_name(sheet, from_csv),
-            sheet.rows.len() as u32,
+            sheet.row_count() as u32,
             sheet.header_row,
             max,
         );

@@ -1,0 +1,401 @@
+//! The cells of one sheet as read, stored compactly: a 16-byte slot per cell of the dense form
+//! and one text arena per sheet.
+//!
+//! A large register has millions of cells, most of them short text: a heap allocation (and a
+//! `Vec` per row) for each would make the raw sheets the largest part of the peak memory and of
+//! the allocator's work. Here a sheet is one `Vec` of [`Slot`]s (text and error values are byte
+//! ranges into one `String`), plus the slot at which each row starts. Readers see each cell as a
+//! borrowed, `Copy` [`RawValue`]; nothing is allocated per cell, neither to build nor to read.
+
+use std::fmt;
+
+use chrono::NaiveDateTime;
+
+use super::value;
+
+/// One cell as read, borrowed from its sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum RawValue<'a> {
+    /// An empty cell.
+    #[default]
+    Empty,
+    /// Text as written (not trimmed). CSV fields are always text. A duration is kept as ISO 8601
+    /// text (`PT10H10M10S`).
+    Text(&'a str),
+    /// A number.
+    Number(f64),
+    /// TRUE / FALSE.
+    Bool(bool),
+    /// A date or date-time cell (1900 or 1904 system already applied).
+    Date(NaiveDateTime),
+    /// An error value such as `#N/A`.
+    Error(&'a str),
+}
+
+impl RawValue<'_> {
+    /// Empty, or text of nothing but whitespace (SPEC §1.4).
+    pub fn is_blank(&self) -> bool {
+        match self {
+            RawValue::Empty => true,
+            RawValue::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for RawValue<'_> {
+    /// The value as text, as an input issue shows it: whole numbers without `.0`, dates as
+    /// `YYYY-MM-DD` (with the time when there is one).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RawValue::Empty => Ok(()),
+            RawValue::Text(t) => f.write_str(t),
+            RawValue::Number(n) => f.write_str(&value::format_number(*n)),
+            RawValue::Bool(b) => f.write_str(if *b { "TRUE" } else { "FALSE" }),
+            RawValue::Date(dt) => {
+                if dt.time() == chrono::NaiveTime::MIN {
+                    write!(f, "{}", dt.date())
+                } else {
+                    write!(f, "{}", dt.format("%Y-%m-%d %H:%M:%S"))
+                }
+            }
+            RawValue::Error(e) => f.write_str(e),
+        }
+    }
+}
+
+/// One stored cell: 16 bytes (the size is checked below), text as a range of the sheet's arena.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Slot {
+    Empty,
+    Text { start: u32, len: u32 },
+    Error { start: u32, len: u32 },
+    Number(f64),
+    Bool(bool),
+    Date(NaiveDateTime),
+}
+
+// A slot per cell of the dense form: its size is the memory of a sheet, so keep it at 16 bytes.
+const _: () = assert!(std::mem::size_of::<Slot>() == 16);
+
+/// Why a cell could not be stored: the sheet has outgrown the `u32` offsets of its compact form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Overflow {
+    /// The text arena would hold this many bytes, more than `u32::MAX`.
+    Text(u64),
+    /// The dense form would hold this many cells, more than `u32::MAX`.
+    Cells(u64),
+}
+
+/// The cells of one sheet: `rows` dense rows, row `r` being `slots[row_starts[r]..]` up to the
+/// next row's start (or the end). Built by [`Cells::place`], in reading order.
+#[derive(Clone, Default)]
+pub(crate) struct Cells {
+    slots: Vec<Slot>,
+    row_starts: Vec<u32>,
+    text: String,
+    /// The last position placed, so that out-of-order placing is caught rather than corrupting
+    /// the rows.
+    last: Option<(u32, u32)>,
+}
+
+impl Cells {
+    /// Rows, up to the last one placed or ensured.
+    pub(crate) fn row_count(&self) -> usize {
+        self.row_starts.len()
+    }
+
+    /// Row `r` (empty outside the data).
+    pub(crate) fn row(&self, r: usize) -> RawRow<'_> {
+        let slots = match self.row_starts.get(r) {
+            Some(&start) => {
+                let end = self
+                    .row_starts
+                    .get(r + 1)
+                    .map_or(self.slots.len(), |&e| e as usize);
+                self.slots.get(start as usize..end).unwrap_or(&[])
+            }
+            None => &[],
+        };
+        RawRow {
+            slots,
+            text: &self.text,
+        }
+    }
+
+    /// Stores the text of `v` in the arena and returns its slot, to be placed now or later.
+    pub(crate) fn intern(&mut self, v: RawValue<'_>) -> Result<Slot, Overflow> {
+        Ok(match v {
+            RawValue::Empty => Slot::Empty,
+            RawValue::Number(n) => Slot::Number(n),
+            RawValue::Bool(b) => Slot::Bool(b),
+            RawValue::Date(d) => Slot::Date(d),
+            RawValue::Text(t) => {
+                let (start, len) = self.push_text(t)?;
+                Slot::Text { start, len }
+            }
+            RawValue::Error(t) => {
+                let (start, len) = self.push_text(t)?;
+                Slot::Error { start, len }
+            }
+        })
+    }
+
+    fn push_text(&mut self, t: &str) -> Result<(u32, u32), Overflow> {
+        let start = self.text.len() as u64;
+        let end = start + t.len() as u64;
+        if end > u64::from(u32::MAX) {
+            return Err(Overflow::Text(end));
+        }
+        self.text.push_str(t);
+        // Both fit in u32: `end` was checked just above.
+        Ok((start as u32, t.len() as u32))
+    }
+
+    /// Reserves room for `bytes` more bytes of text (an upper bound the reader knows).
+    pub(crate) fn reserve_text(&mut self, bytes: usize) {
+        self.text.reserve(bytes);
+    }
+
+    /// The length of row `r` so far (0 when it is not started).
+    pub(crate) fn row_len(&self, r: usize) -> usize {
+        self.row(r).len()
+    }
+
+    /// Places `slot` at (`row`, `col`), which must come after every position placed before
+    /// (row by row, left to right): rows between are empty, cells before `col` in the row empty.
+    /// A position out of order is ignored (callers sort first), so the rows stay consistent.
+    pub(crate) fn place(&mut self, row: u32, col: u32, slot: Slot) -> Result<(), Overflow> {
+        let r = row as usize;
+        let rows = self.row_starts.len();
+        let row_start = match self.row_starts.get(r) {
+            Some(&s) if r + 1 == rows => s as usize,
+            None => self.slots.len(),
+            Some(_) => return Ok(()),
+        };
+        if self.last.is_some_and(|last| (row, col) <= last) {
+            return Ok(());
+        }
+        let new_len = (row_start as u64) + u64::from(col) + 1;
+        if new_len > u64::from(u32::MAX) {
+            return Err(Overflow::Cells(new_len));
+        }
+        self.ensure_rows(r + 1);
+        self.slots.resize(row_start + col as usize, Slot::Empty);
+        self.slots.push(slot);
+        self.last = Some((row, col));
+        Ok(())
+    }
+
+    /// Makes the sheet at least `n` rows long (the rows added are empty).
+    pub(crate) fn ensure_rows(&mut self, n: usize) {
+        if self.row_starts.len() < n {
+            // `slots.len()` fits in u32: `place` refuses anything longer.
+            let at = self.slots.len() as u32;
+            self.row_starts.resize(n, at);
+        }
+    }
+
+    /// Every non-empty cell placed so far, as (row, col, slot), with the arena kept: for a reader
+    /// that found its cells out of order and will sort them and place them again.
+    pub(crate) fn take_sparse(&mut self) -> Vec<(u32, u32, Slot)> {
+        let mut out = Vec::with_capacity(self.slots.len());
+        for r in 0..self.row_starts.len() {
+            let start = self.row_starts[r] as usize;
+            let end = self
+                .row_starts
+                .get(r + 1)
+                .map_or(self.slots.len(), |&e| e as usize);
+            for (c, slot) in self.slots[start..end].iter().enumerate() {
+                if !matches!(slot, Slot::Empty) {
+                    out.push((r as u32, c as u32, *slot));
+                }
+            }
+        }
+        self.slots = Vec::new();
+        self.row_starts = Vec::new();
+        self.last = None;
+        out
+    }
+
+    /// Gives back the spare capacity of the growing vectors, once the sheet is read.
+    pub(crate) fn shrink(&mut self) {
+        self.slots.shrink_to_fit();
+        self.row_starts.shrink_to_fit();
+        self.text.shrink_to_fit();
+    }
+
+    /// A sheet from rows of values, each kept as given (for tests and small builders).
+    pub(crate) fn from_rows<'a, R>(rows: impl IntoIterator<Item = R>) -> Result<Cells, Overflow>
+    where
+        R: IntoIterator<Item = RawValue<'a>>,
+    {
+        let mut cells = Cells::default();
+        let mut n = 0;
+        for (r, row) in rows.into_iter().enumerate() {
+            for (c, v) in row.into_iter().enumerate() {
+                let slot = cells.intern(v)?;
+                cells.place(r as u32, c as u32, slot)?;
+            }
+            n = r + 1;
+        }
+        cells.ensure_rows(n);
+        Ok(cells)
+    }
+}
+
+impl PartialEq for Cells {
+    /// Equal when every row holds the same values (text compared as text, not by where it sits
+    /// in the arena).
+    fn eq(&self, other: &Self) -> bool {
+        self.row_count() == other.row_count()
+            && (0..self.row_count()).all(|r| self.row(r).iter().eq(other.row(r).iter()))
+    }
+}
+
+impl fmt::Debug for Cells {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries((0..self.row_count()).map(|r| self.row(r).to_vec()))
+            .finish()
+    }
+}
+
+/// One row of a sheet, borrowed: its cells from column A up to the last non-empty one.
+#[derive(Clone, Copy)]
+pub struct RawRow<'a> {
+    slots: &'a [Slot],
+    text: &'a str,
+}
+
+impl<'a> RawRow<'a> {
+    /// Cells in the row (up to its last non-empty one, as read).
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// True when the row holds no cell.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The cell in 0-based column `col` ([`RawValue::Empty`] beyond the row).
+    pub fn get(&self, col: usize) -> RawValue<'a> {
+        self.slots
+            .get(col)
+            .map_or(RawValue::Empty, |s| view(*s, self.text))
+    }
+
+    /// The cells, from column A.
+    pub fn iter(&self) -> RawIter<'a> {
+        RawIter {
+            slots: self.slots.iter(),
+            text: self.text,
+        }
+    }
+
+    /// The cells as an owned list of borrowed values.
+    pub fn to_vec(&self) -> Vec<RawValue<'a>> {
+        self.iter().collect()
+    }
+}
+
+impl<'a> IntoIterator for RawRow<'a> {
+    type Item = RawValue<'a>;
+    type IntoIter = RawIter<'a>;
+
+    fn into_iter(self) -> RawIter<'a> {
+        self.iter()
+    }
+}
+
+/// The cells of a [`RawRow`], from column A.
+#[derive(Clone)]
+pub struct RawIter<'a> {
+    slots: std::slice::Iter<'a, Slot>,
+    text: &'a str,
+}
+
+impl<'a> Iterator for RawIter<'a> {
+    type Item = RawValue<'a>;
+
+    fn next(&mut self) -> Option<RawValue<'a>> {
+        self.slots.next().map(|s| view(*s, self.text))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.slots.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for RawIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.slots.next_back().map(|s| view(*s, self.text))
+    }
+}
+
+impl ExactSizeIterator for RawIter<'_> {}
+
+impl fmt::Debug for RawRow<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// A slot as a value: text borrowed from the arena. The ranges were made by [`Cells::intern`]
+/// from whole `&str`s, so they lie on character boundaries; `get` keeps a damaged one harmless.
+fn view(slot: Slot, text: &str) -> RawValue<'_> {
+    let range = |start: u32, len: u32| {
+        let start = start as usize;
+        text.get(start..start + len as usize).unwrap_or("")
+    };
+    match slot {
+        Slot::Empty => RawValue::Empty,
+        Slot::Text { start, len } => RawValue::Text(range(start, len)),
+        Slot::Error { start, len } => RawValue::Error(range(start, len)),
+        Slot::Number(n) => RawValue::Number(n),
+        Slot::Bool(b) => RawValue::Bool(b),
+        Slot::Date(d) => RawValue::Date(d),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slot_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<Slot>(), 16);
+    }
+
+    #[test]
+    fn rows_are_dense_and_text_is_shared_in_one_arena() {
+        let cells = Cells::from_rows(vec![
+            vec![RawValue::Text("a"), RawValue::Number(1.0)],
+            vec![],
+            vec![RawValue::Empty, RawValue::Error("#N/A")],
+        ])
+        .expect("small");
+        assert_eq!(cells.row_count(), 3);
+        assert_eq!(
+            cells.row(0).to_vec(),
+            [RawValue::Text("a"), RawValue::Number(1.0)]
+        );
+        assert!(cells.row(1).is_empty());
+        assert_eq!(cells.row(2).get(1), RawValue::Error("#N/A"));
+        assert_eq!(cells.row(2).get(5), RawValue::Empty);
+        assert!(cells.row(9).is_empty());
+    }
+
+    #[test]
+    fn sparse_round_trip_skips_empty_cells() {
+        let mut cells = Cells::default();
+        let a = cells.intern(RawValue::Text("a")).expect("fits");
+        cells.place(0, 2, a).expect("fits");
+        let b = cells.intern(RawValue::Bool(true)).expect("fits");
+        cells.place(3, 0, b).expect("fits");
+        let sparse = cells.take_sparse();
+        assert_eq!(sparse, vec![(0, 2, a), (3, 0, b)]);
+        assert_eq!(cells.row_count(), 0);
+    }
+}
