@@ -418,6 +418,7 @@ impl SheetOut {
         &mut self,
         row: u32,
         cells: impl Iterator<Item = (u16, Val<'c>, Style)>,
+        styles: &mut Styles,
     ) -> Result<usize, XlsxError> {
         let mut lines = 1;
         for (col, value, style) in cells {
@@ -437,6 +438,10 @@ impl SheetOut {
         if lines > 1 {
             let height = (lines as f64 * LINE_HEIGHT).min(MAX_ROW_HEIGHT);
             self.ws.set_row_height(row, height)?;
+            // The plain (top-aligned) format for the whole row: a plain cell written without a
+            // format of its own takes it (see `write_cell`).
+            self.ws
+                .set_row_format(row, styles.get(Kind::Text, Style::default()))?;
         }
         Ok(lines)
     }
@@ -475,6 +480,7 @@ impl SheetOut {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| (first_col + i as u16, c.value.as_val(), c.style)),
+            styles,
         )?;
         for (i, cell) in cells.iter().enumerate() {
             let col = first_col + i as u16;
@@ -503,6 +509,7 @@ impl SheetOut {
             cells
                 .iter()
                 .map(|(c, cell)| (*c, cell.value.as_val(), cell.style)),
+            styles,
         )?;
         for (col, cell) in cells {
             self.write_cell(
@@ -525,7 +532,7 @@ impl SheetOut {
         styles: &mut Styles,
     ) -> Result<u32, XlsxError> {
         let row = self.row;
-        let lines = self.fit_row_height(row, cells.iter().copied())?;
+        let lines = self.fit_row_height(row, cells.iter().copied(), styles)?;
         for &(col, value, style) in cells {
             self.write_cell(row, col, value, style, lines == 1, styles)?;
         }
@@ -543,11 +550,14 @@ impl SheetOut {
         styles: &mut Styles,
     ) -> Result<(), XlsxError> {
         let ws = &mut self.ws;
-        // A plain cell in a one-line row is written without a format (its top alignment only
-        // shows in taller rows): looking a Format up hashes all its fields, once per cell, which
-        // dominated the writing of large input sheets.
-        let plain = one_line && st == Style::default();
-        let date_col = !self.date_cols.is_empty() && self.date_cols.contains(&col);
+        // A plain cell is written without a format of its own: in a one-line row its top
+        // alignment would not show, and a taller row carries the plain format as its row format,
+        // which the cell takes. Looking a Format up hashes all its fields, once per cell, which
+        // dominated the writing of large sheets.
+        let plain = st == Style::default();
+        // A plain date takes its column's date format; only in a one-line row, since a taller
+        // row's format would come first.
+        let date_col = one_line && !self.date_cols.is_empty() && self.date_cols.contains(&col);
         match value {
             Val::Date(d) if plain && date_col && excel_date(d).is_some() => {
                 if let Some(x) = excel_date(d) {
