@@ -86,7 +86,7 @@ SYNTH=$T/bin/synth
 FLOOR=$T/bin/io_floor
 CODE="$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" \
     && [ -n "$(git status --porcelain -- src Cargo.toml Cargo.lock 2>/dev/null)" ] \
-    && echo ' + uncommitted changes in src/ or Cargo.*')"
+    && echo ' + uncommitted changes in src/ or Cargo.*' || true)"
 # The machine's load while the benchmark runs, sampled every 10 s.
 ( while :; do cut -d' ' -f1 /proc/loadavg >> "$T/load"; sleep 10; done ) &
 LOAD_PID=$!
