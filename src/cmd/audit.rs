@@ -47,10 +47,9 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
         print_issues(&outcome.issues, &outcome.register.inputs);
     }
     if args.output.is_none() {
-        // The raw cells are only copied into the workbook; without one they are freed now, on
-        // another thread (tens of millions of small blocks), while the rules run.
-        let sheets = std::mem::take(&mut outcome.sheets);
-        std::thread::spawn(move || drop(sheets));
+        // The raw cells are only copied into the workbook; without one they are freed now (a
+        // few large blocks per sheet), before the rules need the memory.
+        drop(std::mem::take(&mut outcome.sheets));
     }
     let params = AuditParams {
         as_of,
