@@ -473,28 +473,11 @@ impl SheetOut {
         cells: &[Cell],
         styles: &mut Styles,
     ) -> Result<u32, XlsxError> {
-        let row = self.row;
-        let lines = self.fit_row_height(
-            row,
-            cells
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (first_col + i as u16, c.value.as_val(), c.style)),
+        let cells = cells.iter().enumerate();
+        self.push_row(
+            cells.map(|(i, c)| (first_col + i as u16, c.value.as_val(), c.style)),
             styles,
-        )?;
-        for (i, cell) in cells.iter().enumerate() {
-            let col = first_col + i as u16;
-            self.write_cell(
-                row,
-                col,
-                cell.value.as_val(),
-                cell.style,
-                lines == 1,
-                styles,
-            )?;
-        }
-        self.row += 1;
-        Ok(row)
+        )
     }
 
     /// Writes a row whose cells sit at given columns (ascending), with gaps left blank.
@@ -503,26 +486,12 @@ impl SheetOut {
         cells: &[(u16, Cell)],
         styles: &mut Styles,
     ) -> Result<u32, XlsxError> {
-        let row = self.row;
-        let lines = self.fit_row_height(
-            row,
+        self.push_row(
             cells
                 .iter()
                 .map(|(c, cell)| (*c, cell.value.as_val(), cell.style)),
             styles,
-        )?;
-        for (col, cell) in cells {
-            self.write_cell(
-                row,
-                *col,
-                cell.value.as_val(),
-                cell.style,
-                lines == 1,
-                styles,
-            )?;
-        }
-        self.row += 1;
-        Ok(row)
+        )
     }
 
     /// [`SheetOut::push_sparse`] for borrowed values.
@@ -531,9 +500,19 @@ impl SheetOut {
         cells: &[(u16, Val<'_>, Style)],
         styles: &mut Styles,
     ) -> Result<u32, XlsxError> {
+        self.push_row(cells.iter().copied(), styles)
+    }
+
+    /// Writes the next row: its height first (constant-memory mode needs it before the row is
+    /// left), then its cells.
+    fn push_row<'v>(
+        &mut self,
+        cells: impl Iterator<Item = (u16, Val<'v>, Style)> + Clone,
+        styles: &mut Styles,
+    ) -> Result<u32, XlsxError> {
         let row = self.row;
-        let lines = self.fit_row_height(row, cells.iter().copied(), styles)?;
-        for &(col, value, style) in cells {
+        let lines = self.fit_row_height(row, cells.clone(), styles)?;
+        for (col, value, style) in cells {
             self.write_cell(row, col, value, style, lines == 1, styles)?;
         }
         self.row += 1;
