@@ -5,15 +5,16 @@
 //! sharing resources; G8.63 gives a Shared Resource Provider the counts of the Users it serves.
 //! G8.41–G8.47 then decide the category (SPEC §2.3), under the rule version in force at T.
 
-use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::rules::Context;
 use crate::rules::links::Links;
 use crate::rules::regime::{Family, Regime};
-use crate::rules::ruleset::{RuleSet, ThresholdTest, Version};
+use crate::rules::ruleset::{SharedVersion, ThresholdTest, Version};
 use crate::rules::view::View;
 
 /// The category of a schedule at a determination (SPEC §2.3).
@@ -95,16 +96,119 @@ pub struct Contribution {
     pub non_domestic: u64,
 }
 
+/// The figures that decided a category (`D 180,412 + 5 × N 9,900 = 229,912 ≤ 250,000`), kept as
+/// the sums and the tests they were judged by, and written out only when displayed.
+///
+/// Every annual assessment of every User has a determination, but its figures are read only for
+/// the schedule's next assessment and by `explain`. Writing them out for each determination was a
+/// fifth of the rules stage and a heap string per row note (docs/performance.md); the tests are
+/// shared with every other determination under the same version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figures(Judged);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Judged {
+    /// A needed count was missing: there are no figures (displayed as nothing).
+    Missing,
+    /// The Other family (G8.47): no premise counts apply.
+    NotCounted,
+    /// The sums, and the large-category tests of their family under the version in force at T.
+    Counts {
+        tests: Arc<[ThresholdTest]>,
+        domestic: u64,
+        non_domestic: u64,
+    },
+}
+
+impl Figures {
+    /// No figures: a count the determination needed was missing.
+    pub fn missing() -> Figures {
+        Figures(Judged::Missing)
+    }
+
+    /// The large-category tests met (none for a small category, or without counts).
+    fn met(&self) -> impl Iterator<Item = &ThresholdTest> {
+        let (tests, d, n) = match &self.0 {
+            Judged::Counts {
+                tests,
+                domestic,
+                non_domestic,
+            } => (&tests[..], *domestic, *non_domestic),
+            Judged::Missing | Judged::NotCounted => (&[][..], 0, 0),
+        };
+        tests.iter().filter(move |x| x.is_met(d, n))
+    }
+
+    /// The large-category limbs met, e.g. `G8.41(c)`; empty for a small category.
+    pub fn limbs(&self) -> Vec<String> {
+        self.met().map(|x| x.limb.clone()).collect()
+    }
+
+    /// SPEC §6.12: for a small category, each deciding figure within `percent` % of its
+    /// threshold (inclusive), as `limb: figures`. Empty for any other outcome.
+    pub fn near(&self, percent: u64) -> Vec<String> {
+        let Judged::Counts {
+            tests,
+            domestic: d,
+            non_domestic: n,
+        } = &self.0
+        else {
+            return Vec::new();
+        };
+        if self.met().next().is_some() {
+            return Vec::new();
+        }
+        tests
+            .iter()
+            .filter(|x| x.figure(*d, *n).saturating_mul(100) >= x.over.saturating_mul(percent))
+            .map(|x| format!("{}: {}", x.limb, describe_test(x, *d, *n)))
+            .collect()
+    }
+}
+
+/// For a large category, each test met (`G8.41(c): D … > 250,000`); for a small one, every test
+/// not met; all joined by `; `.
+impl fmt::Display for Figures {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (tests, d, n) = match &self.0 {
+            Judged::Missing => return Ok(()),
+            Judged::NotCounted => return f.write_str("no premise counts apply"),
+            Judged::Counts {
+                tests,
+                domestic,
+                non_domestic,
+            } => (tests, *domestic, *non_domestic),
+        };
+        let large = self.met().next().is_some();
+        let mut sep = "";
+        for x in tests.iter().filter(|x| !large || x.is_met(d, n)) {
+            f.write_str(sep)?;
+            if large {
+                write!(f, "{}: ", x.limb)?;
+            }
+            f.write_str(&describe_test(x, d, n))?;
+            sep = "; ";
+        }
+        Ok(())
+    }
+}
+
+/// Written as the text it displays, so reports show the figures, not their parts.
+impl Serialize for Figures {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// The outcome of one determination (G8.49(a)).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Determination {
+pub struct Determination<'r> {
     /// The determination date T.
     pub t: NaiveDate,
-    pub version: String,
+    /// The rule version in force at T.
+    pub version: &'r SharedVersion,
     /// `None` when a needed count is missing.
     pub category: Option<Category>,
-    /// The large-category tests met, e.g. `G8.41(c)`.
-    pub limbs: Vec<String>,
     pub domestic: Option<u64>,
     pub non_domestic: Option<u64>,
     /// The snapshot date of the counts: the User's own, or the latest of those summed.
@@ -112,17 +216,15 @@ pub struct Determination {
     /// Users (by view position) whose counts were needed and missing at T.
     pub missing: Vec<usize>,
     pub contributions: Vec<Contribution>,
-    /// The figures that decided the category, for a person: `D 180,412 + 5 × 9,900 = 229,912 ≤
-    /// 250,000`.
-    pub figures: String,
-    /// Deciding figures within the near-threshold window (SPEC §6.12), as text.
-    pub near: Vec<String>,
+    /// The figures that decided the category (the large-category tests met are its limbs).
+    pub figures: Figures,
 }
 
-/// The Users whose counts enter the sum of `regime` for User `i` at `t` (SPEC §2.2, §6.13).
+/// The Users whose counts enter the sum of `regime` for User `i` at `t` (SPEC §2.2, §6.13), in
+/// view order, each once.
 fn members(view: &View<'_>, links: &Links, i: usize, regime: Regime, t: NaiveDate) -> Vec<usize> {
     let not_left = |j: &usize| view.users[*j].user.left_on.get().is_none_or(|d| d > t);
-    let set: BTreeSet<usize> = match regime {
+    let mut set: Vec<usize> = match regime {
         // G8.43: only resources not provided by an SRP aggregate.
         Regime::Supplier => std::iter::once(i)
             .chain(
@@ -157,9 +259,11 @@ fn members(view: &View<'_>, links: &Links, i: usize, regime: Regime, t: NaiveDat
             .filter(|&j| links.has(j, Regime::Network))
             .filter(not_left)
             .collect(),
-        Regime::Other | Regime::SrpOther => BTreeSet::new(),
+        Regime::Other | Regime::SrpOther => Vec::new(),
     };
-    set.into_iter().collect()
+    set.sort_unstable();
+    set.dedup();
+    set
 }
 
 fn describe_test(test: &ThresholdTest, d: u64, n: u64) -> String {
@@ -186,32 +290,29 @@ fn describe_test(test: &ThresholdTest, d: u64, n: u64) -> String {
 }
 
 /// Determines the category of `regime` for User `i` at `t` (SPEC §2.2–§2.3).
-pub fn determine(
-    view: &View<'_>,
-    links: &Links,
-    rules: &RuleSet,
+pub fn determine<'r>(
+    ctx: &'r Context<'_>,
     i: usize,
     regime: Regime,
     t: NaiveDate,
-) -> Determination {
-    let version = rules.version_at(t);
+) -> Determination<'r> {
+    let (view, links) = (&ctx.view, &ctx.links);
+    let version = &ctx.versions[ctx.rules.version_index_at(t)];
     let mut det = Determination {
         t,
-        version: version.id.clone(),
+        version,
         category: None,
-        limbs: Vec::new(),
         domestic: None,
         non_domestic: None,
         counts_as_of: None,
         missing: Vec::new(),
         contributions: Vec::new(),
-        figures: String::new(),
-        near: Vec::new(),
+        figures: Figures::missing(),
     };
     let family = regime.family();
     if family == Family::Other {
         det.category = Some(Category::Other);
-        det.figures = "no premise counts apply".into();
+        det.figures = Figures(Judged::NotCounted);
         return det;
     }
     let (mut d, mut n) = (0u64, 0u64);
@@ -257,31 +358,16 @@ pub fn determine(
             Category::NetworkSmall,
         ),
     };
-    let met: Vec<&ThresholdTest> = tests.iter().filter(|x| x.is_met(d, n)).collect();
-    if met.is_empty() {
-        det.category = Some(small);
-        det.figures = tests
-            .iter()
-            .map(|x| describe_test(x, d, n))
-            .collect::<Vec<_>>()
-            .join("; ");
-        for x in tests {
-            let figure = x.figure(d, n);
-            // Within near_threshold_percent of the threshold, inclusive (SPEC §6.12).
-            if figure.saturating_mul(100) >= x.over.saturating_mul(rules.near_threshold_percent) {
-                det.near
-                    .push(format!("{}: {}", x.limb, describe_test(x, d, n)));
-            }
-        }
+    det.figures = Figures(Judged::Counts {
+        tests: Arc::clone(tests),
+        domestic: d,
+        non_domestic: n,
+    });
+    det.category = Some(if det.figures.met().next().is_some() {
+        large
     } else {
-        det.category = Some(large);
-        det.limbs = met.iter().map(|x| x.limb.clone()).collect();
-        det.figures = met
-            .iter()
-            .map(|x| format!("{}: {}", x.limb, describe_test(x, d, n)))
-            .collect::<Vec<_>>()
-            .join("; ");
-    }
+        small
+    });
     det
 }
 
@@ -313,5 +399,55 @@ mod tests {
             describe_test(&t, 180412, 9900),
             "D 180,412 + 5 × N 9,900 = 229,912 ≤ 250,000"
         );
+    }
+
+    fn supplier_figures(domestic: u64, non_domestic: u64) -> Figures {
+        let rules = crate::rules::ruleset::RuleSet::embedded();
+        let version = &crate::rules::ruleset::SharedVersion::all(&rules)[1];
+        assert_eq!(&*version.id, "SECMP0059");
+        Figures(Judged::Counts {
+            tests: Arc::clone(&version.supplier_large),
+            domestic,
+            non_domestic,
+        })
+    }
+
+    #[test]
+    fn g8_41_large_figures_name_each_limb_met() {
+        let f = supplier_figures(260_000, 1_000);
+        assert_eq!(
+            f.to_string(),
+            "G8.41(a): D 260,000 > 250,000; G8.41(c): D 260,000 + 5 × N 1,000 = 265,000 > 250,000"
+        );
+        assert_eq!(f.limbs(), ["G8.41(a)", "G8.41(c)"]);
+        assert!(f.near(95).is_empty());
+    }
+
+    #[test]
+    fn g8_42_small_figures_show_every_test_and_spec_6_12_the_near_ones() {
+        let f = supplier_figures(240_000, 1_000);
+        assert_eq!(
+            f.to_string(),
+            "D 240,000 ≤ 250,000; N 1,000 ≤ 50,000; D 240,000 + 5 × N 1,000 = 245,000 ≤ 250,000"
+        );
+        assert!(f.limbs().is_empty());
+        assert_eq!(
+            f.near(95),
+            [
+                "G8.41(a): D 240,000 ≤ 250,000",
+                "G8.41(c): D 240,000 + 5 × N 1,000 = 245,000 ≤ 250,000"
+            ]
+        );
+    }
+
+    #[test]
+    fn figures_without_counts() {
+        assert_eq!(Figures::missing().to_string(), "");
+        assert_eq!(
+            Figures(Judged::NotCounted).to_string(),
+            "no premise counts apply"
+        );
+        assert!(Figures(Judged::NotCounted).limbs().is_empty());
+        assert!(Figures::missing().near(100).is_empty());
     }
 }

@@ -64,14 +64,9 @@ pub fn user_findings(
 
     // SPEC §6.14: a name that is not a User with the SRP role links nobody.
     if !links.unknown_srps.is_empty() {
-        let srps: Vec<&str> = ctx
-            .links
-            .srps
-            .iter()
-            .map(|&j| ctx.view.users[j].user.user_id.as_str())
-            .collect();
         let hint = |name: &str| {
-            crate::suggest::closest(name, srps.iter().copied())
+            ctx.links
+                .srp_hint(name)
                 .map(|id| format!(" — did you mean {id}?"))
                 .unwrap_or_default()
         };

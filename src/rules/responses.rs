@@ -40,8 +40,10 @@ struct Deadline<'r> {
     done: Option<NaiveDate>,
     done_cell: &'r Located<NaiveDate>,
     codes: (FindingCode, FindingCode),
-    /// What was due, for the message: `User Security Assessment Response for the … was due`.
-    what: String,
+    /// What was due, for the message: the words before and after the row (`Full row
+    /// Assessments!B7`), as in `User Security Assessment Response for the … was due`. Written
+    /// out only for a finding: most rows meet their deadlines.
+    what: (&'static str, &'static str),
     /// The verbs when open and when done late: ("has not been submitted", "submitted").
     verbs: (&'static str, &'static str),
 }
@@ -60,19 +62,17 @@ fn judge_deadline(
     let Some((open, days)) = judge(due, d.done, as_of) else {
         return;
     };
+    let what = format!("{}{} row {}{}", d.what.0, a.kind, a.cell, d.what.1);
     let (code, message) = if open {
         (
             d.codes.0,
-            format!("{} {due} and {} ({days} days late)", d.what, d.verbs.0),
+            format!("{what} {due} and {} ({days} days late)", d.verbs.0),
         )
     } else {
         let done = d.done.map(|x| x.to_string()).unwrap_or_default();
         (
             d.codes.1,
-            format!(
-                "{} {due} and {} {done} ({days} days late)",
-                d.what, d.verbs.1
-            ),
+            format!("{what} {due} and {} {done} ({days} days late)", d.verbs.1),
         )
     };
     sink.push(
@@ -85,14 +85,13 @@ fn judge_deadline(
 /// G8.24 (the User Security Assessment Response) and G8.28(a) (the remedial steps) on one row.
 pub fn response_and_remedial(row: &Row<'_>, regime: Regime, as_of: NaiveDate, sink: &mut Sink) {
     let a = row.source;
-    let what = format!("{} row {}", a.kind, a.cell);
     judge_deadline(
         Deadline {
             due: &a.response_due_on,
             done: row.response_submitted_on,
             done_cell: &a.response_submitted_on,
             codes: (FindingCode::ResponseOverdue, FindingCode::ResponseLate),
-            what: format!("User Security Assessment Response for the {what} was due"),
+            what: ("User Security Assessment Response for the ", " was due"),
             verbs: ("has not been submitted", "submitted"),
         },
         row,
@@ -106,7 +105,7 @@ pub fn response_and_remedial(row: &Row<'_>, regime: Regime, as_of: NaiveDate, si
             done: row.remedial_completed_on,
             done_cell: &a.remedial_completed_on,
             codes: (FindingCode::RemedialOverdue, FindingCode::RemedialLate),
-            what: format!("remedial steps after the {what} were due by"),
+            what: ("remedial steps after the ", " were due by"),
             verbs: ("are not completed", "completed"),
         },
         row,

@@ -5,6 +5,7 @@
 //! the data without checks. Nothing here reads a file: the caller passes the text.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -67,6 +68,35 @@ pub struct Version {
     /// Tests of G8.44: a Network Party meeting any is `network-large`.
     pub network_large: Vec<ThresholdTest>,
     pub cycles: CategoryCycles,
+}
+
+/// What audit results keep of one [`Version`]: its id (named by every row note) and its
+/// large-category tests (behind every row note's [`crate::rules::counts::Figures`]).
+///
+/// A large register has hundreds of thousands of determinations; they share these by reference
+/// count instead of each copying a version id and writing out its figures (docs/performance.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedVersion {
+    pub id: Arc<str>,
+    /// [`Version::supplier_large`].
+    pub supplier_large: Arc<[ThresholdTest]>,
+    /// [`Version::network_large`].
+    pub network_large: Arc<[ThresholdTest]>,
+}
+
+impl SharedVersion {
+    /// One per version of `rules`, in the same order as [`RuleSet::versions`].
+    pub fn all(rules: &RuleSet) -> Vec<SharedVersion> {
+        rules
+            .versions
+            .iter()
+            .map(|v| SharedVersion {
+                id: Arc::from(v.id.as_str()),
+                supplier_large: Arc::from(v.supplier_large.as_slice()),
+                network_large: Arc::from(v.network_large.as_slice()),
+            })
+            .collect()
+    }
 }
 
 /// Which type follows which (SPEC §2.4). Each list is indexed by the run length r (1-based); its
@@ -202,11 +232,12 @@ impl RuleSet {
     /// The version in force at determination date `t` (SPEC §2.3). The first version also covers
     /// any earlier date.
     pub fn version_at(&self, t: NaiveDate) -> &Version {
-        self.versions
-            .iter()
-            .rev()
-            .find(|v| v.from <= t)
-            .unwrap_or(&self.versions[0])
+        &self.versions[self.version_index_at(t)]
+    }
+
+    /// The position in [`RuleSet::versions`] of [`RuleSet::version_at`]`(t)`.
+    pub fn version_index_at(&self, t: NaiveDate) -> usize {
+        self.versions.iter().rposition(|v| v.from <= t).unwrap_or(0)
     }
 
     /// A cycle by name; names are validated on load.

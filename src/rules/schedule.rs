@@ -2,6 +2,7 @@
 //! due date and status, and every finding about them.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -188,29 +189,37 @@ struct Builder<'c, 'a> {
     sink: Sink<'a>,
     notes: Vec<RowNote>,
     uses: Vec<SnapshotUse>,
+    /// The User's id for [`SnapshotUse::user_id`], made once and shared by its uses.
+    user_id: Option<Arc<str>>,
     /// Determinations that lacked counts: (T, Users missing).
     missing: Vec<(NaiveDate, Vec<usize>)>,
 }
 
-/// The category and the figures that decided it, for the explanation.
-fn category_text(ctx: &Context<'_>, det: &Determination, regime: Regime) -> String {
+/// The category and the figures that decided it, for the explanation. `s` has `det` applied
+/// (its limbs and figures are written out once, there).
+fn category_text(
+    ctx: &Context<'_>,
+    s: &Schedule,
+    det: &Determination<'_>,
+    regime: Regime,
+) -> String {
     let mut x = String::new();
     match det.category {
         Some(c) => {
-            let clause = match det.limbs.len() {
+            let clause = match s.limbs.len() {
                 0 => c.clause().to_string(),
-                _ => det.limbs.join(", "),
+                _ => s.limbs.join(", "),
             };
             let _ = write!(x, "{c} ({clause}");
             if regime.is_srp() {
                 let _ = write!(x, ", via G8.63");
             }
-            let _ = write!(x, "): {}", det.figures);
+            let _ = write!(x, "): {}", s.figures.as_deref().unwrap_or_default());
             if let Some(at) = det.counts_as_of {
                 let _ = write!(x, " at {at}");
             }
-            if det.version != "SECMP0059" {
-                let _ = write!(x, " [rules {} at {}]", det.version, det.t);
+            if &*det.version.id != "SECMP0059" {
+                let _ = write!(x, " [rules {} at {}]", det.version.id, det.t);
             }
         }
         None => {
@@ -231,22 +240,23 @@ fn category_text(ctx: &Context<'_>, det: &Determination, regime: Regime) -> Stri
 
 impl<'c, 'a> Builder<'c, 'a> {
     /// Copies a determination's category and figures into the schedule.
-    fn apply(&self, s: &mut Schedule, det: &Determination) {
+    fn apply(&self, s: &mut Schedule, det: &Determination<'_>) {
         s.category = det.category;
-        s.limbs = det.limbs.clone();
-        s.rules_version = Some(det.version.clone());
+        s.limbs = det.figures.limbs();
+        s.rules_version = Some(det.version.id.to_string());
         s.domestic = det.domestic;
         s.non_domestic = det.non_domestic;
         s.counts_as_of = det.counts_as_of;
-        s.figures = Some(det.figures.clone()).filter(|f| !f.is_empty());
+        s.figures = Some(det.figures.to_string()).filter(|f| !f.is_empty());
     }
 
     /// SPEC §6.12: NEAR_THRESHOLD for a small category with a deciding figure within the window.
-    fn near_threshold(&mut self, det: &Determination) {
+    fn near_threshold(&mut self, det: &Determination<'_>) {
         let Some(c) = det.category.filter(|c| c.is_small()) else {
             return;
         };
-        if det.near.is_empty() {
+        let near = det.figures.near(self.ctx.rules.near_threshold_percent);
+        if near.is_empty() {
             return;
         }
         let uv = &self.ctx.view.users[self.i];
@@ -259,35 +269,27 @@ impl<'c, 'a> Builder<'c, 'a> {
             Found::new(
                 FindingCode::NearThreshold,
                 Some(self.regime),
-                format!(
-                    "{c} near the threshold at {}: {}",
-                    det.t,
-                    det.near.join("; ")
-                ),
+                format!("{c} near the threshold at {}: {}", det.t, near.join("; ")),
             )
             .category(Some(c))
             .at(Some(cell), None),
         );
     }
 
-    fn determine(&mut self, t: NaiveDate, purpose: &'static str) -> Determination {
-        let det = determine(
-            &self.ctx.view,
-            &self.ctx.links,
-            self.ctx.rules,
-            self.i,
-            self.regime,
-            t,
-        );
+    fn determine(&mut self, t: NaiveDate, purpose: &'static str) -> Determination<'c> {
+        let det = determine(self.ctx, self.i, self.regime, t);
         if !det.missing.is_empty() {
             self.missing.push((t, det.missing.clone()));
         }
         for c in &det.contributions {
             let uv = &self.ctx.view.users[c.user];
             if let Some(s) = uv.snapshot_at(c.as_of) {
+                let user_id = self
+                    .user_id
+                    .get_or_insert_with(|| Arc::from(self.sink.user_id));
                 self.uses.push(SnapshotUse {
                     cell: s.cell.clone(),
-                    user_id: self.sink.user_id.to_string(),
+                    user_id: Arc::clone(user_id),
                     regime: self.regime,
                     t,
                     purpose,
@@ -332,6 +334,7 @@ pub fn build_schedule<'a>(
         sink: Sink::new(sink.user_id),
         notes: Vec::new(),
         uses: Vec::new(),
+        user_id: None,
         missing: Vec::new(),
     };
 
@@ -535,7 +538,8 @@ pub fn build_schedule<'a>(
     done.sort_by_key(|r| (r.completion, r.index()));
     let mut chain: Vec<AssessmentType> = vec![AssessmentType::Full];
     let mut prev_completion: Option<NaiveDate> = None;
-    let mut last_det: Option<Determination> = None;
+    // The category the last annual assessment was judged in, for CATEGORY_CHANGED.
+    let mut last_category: Option<Category> = None;
     let mut notes_more: Vec<String> = Vec::new();
     for (k, row) in done.iter().enumerate() {
         let due = if k == 0 {
@@ -611,8 +615,8 @@ pub fn build_schedule<'a>(
             position: k + 1,
             t,
             category: det.category,
-            figures: det.figures.clone(),
-            rules_version: det.version.clone(),
+            rules_version: Arc::clone(&det.version.id),
+            figures: det.figures,
             counts_as_of: det.counts_as_of,
             required: required.map(|r| r.0),
             required_in_code: required.is_none_or(|r| r.1),
@@ -626,7 +630,7 @@ pub fn build_schedule<'a>(
         });
         chain.push(row.kind);
         prev_completion = row.completion;
-        last_det = Some(det);
+        last_category = det.category;
     }
 
     // The next assessment.
@@ -755,7 +759,7 @@ pub fn build_schedule<'a>(
             .at(Some(r.source.cell.clone()), Some(r.index())),
         );
     }
-    if let (Some(last), Some(now)) = (last_det.as_ref().and_then(|l| l.category), det.category)
+    if let (Some(last), Some(now)) = (last_category, det.category)
         && last != now
     {
         b.sink.push(
@@ -764,7 +768,7 @@ pub fn build_schedule<'a>(
                 Some(regime),
                 format!(
                     "category now {now} ({}) at {t_next}; the last assessment was judged {last}",
-                    det.figures
+                    s.figures.as_deref().unwrap_or_default()
                 ),
             )
             .due(due, None)
@@ -774,7 +778,7 @@ pub fn build_schedule<'a>(
     b.near_threshold(&det);
 
     // The explanation a person can follow.
-    let mut x = category_text(ctx, &det, regime);
+    let mut x = category_text(ctx, &s, &det, regime);
     match done.last() {
         Some(last) => {
             let _ = write!(

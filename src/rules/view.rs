@@ -5,8 +5,6 @@
 //! so that no later rule has to think about the audit date when it reads a completion, a
 //! submission, a snapshot or a status. Purposes are then inferred from the register at A.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -131,7 +129,7 @@ impl UserView<'_> {
 pub struct View<'a> {
     pub as_of: NaiveDate,
     pub users: Vec<UserView<'a>>,
-    pub by_id: HashMap<&'a str, usize>,
+    pub by_id: FxHashMap<&'a str, usize>,
     pub set_aside: SetAside,
     /// The Users table has a `sms_notified_on` column: G5.27(b) is checked.
     pub has_sms_column: bool,
@@ -141,8 +139,8 @@ fn at<T: Copy>(value: Option<T>, keep: impl Fn(T) -> bool) -> Option<T> {
     value.filter(|v| keep(*v))
 }
 
-/// Builds the register as it stood at `as_of`. Rows and snapshots are grouped by User in one
-/// pass; each User is then read at A in parallel (rayon), in register order.
+/// Builds the register as it stood at `as_of`. Rows and snapshots are grouped by User (see
+/// [`ByUser`]); each User is then read at A in parallel (rayon), in register order.
 pub fn view_at(register: &Register, as_of: NaiveDate) -> View<'_> {
     let index: FxHashMap<&str, usize> = register
         .users
@@ -151,29 +149,19 @@ pub fn view_at(register: &Register, as_of: NaiveDate) -> View<'_> {
         .rev() // the first of duplicate ids wins, as the reader keeps the first
         .map(|(i, u)| (u.user_id.as_str(), i))
         .collect();
-    let mut rows_by_user: Vec<Vec<&Assessment>> = vec![Vec::new(); register.users.len()];
-    for a in &register.assessments {
-        if let Some(&i) = index.get(a.user_id.as_str()) {
-            rows_by_user[i].push(a);
-        }
-    }
-    let mut snaps_by_user: Vec<Vec<&Snapshot>> = vec![Vec::new(); register.users.len()];
-    for s in &register.premises {
-        if let Some(&i) = index.get(s.user_id.as_str()) {
-            snaps_by_user[i].push(s);
-        }
-    }
+    let n = register.users.len();
+    let rows = ByUser::group(&register.assessments, n, &index, |a| &a.user_id);
+    let snaps = ByUser::group(&register.premises, n, &index, |s| &s.user_id);
     let read: Vec<(Option<UserView<'_>>, SetAside)> = register
         .users
         .par_iter()
-        .zip(rows_by_user.into_par_iter())
-        .zip(snaps_by_user.into_par_iter())
-        .map(|((user, rows), snaps)| user_at(user, &rows, snaps, as_of))
+        .enumerate()
+        .map(|(i, user)| user_at(user, rows.of(i), snaps.of(i), as_of))
         .collect();
 
     let mut set_aside = SetAside::default();
     let mut users = Vec::with_capacity(read.len());
-    let mut by_id = HashMap::with_capacity(read.len());
+    let mut by_id = FxHashMap::with_capacity_and_hasher(read.len(), Default::default());
     for (user, counted) in read {
         set_aside.add(&counted);
         if let Some(u) = user {
@@ -190,15 +178,85 @@ pub fn view_at(register: &Register, as_of: NaiveDate) -> View<'_> {
     }
 }
 
+/// In [`ByUser::group`], the owner of a row whose id is no User's (a User's position is always
+/// less).
+const NO_USER: usize = usize::MAX;
+
+/// Rows of a register table grouped by the User each belongs to, in register order within a
+/// User: one list for all Users and where each User's part starts, rather than a list per User.
+struct ByUser<'r, T> {
+    items: Vec<&'r T>,
+    /// User `i`'s items are `items[starts[i]..starts[i + 1]]`.
+    starts: Vec<usize>,
+}
+
+impl<'r, T: Sync> ByUser<'r, T> {
+    /// Groups `table` among `users` Users by the id of each row (`id`), found in `index` (a row
+    /// of no User is left out). The ids are looked up in parallel, then a counting sort places
+    /// the rows in two passes.
+    fn group(
+        table: &'r [T],
+        users: usize,
+        index: &FxHashMap<&str, usize>,
+        id: impl Fn(&T) -> &str + Sync,
+    ) -> ByUser<'r, T> {
+        // Collected in parallel, so that every thread writes (and first touches) its part. A
+        // User's rows usually come together: an id is looked up once per run of it.
+        let owners: Vec<usize> = table
+            .par_iter()
+            .map_init(
+                || None,
+                |last: &mut Option<(&str, usize)>, row| {
+                    let id = id(row);
+                    let owner = match *last {
+                        Some((same, i)) if same == id => i,
+                        _ => index.get(id).copied().unwrap_or(NO_USER),
+                    };
+                    *last = Some((id, owner));
+                    owner
+                },
+            )
+            .collect();
+        let mut starts = vec![0usize; users + 1];
+        for &i in owners.iter().filter(|&&i| i != NO_USER) {
+            starts[i + 1] += 1;
+        }
+        for i in 0..users {
+            starts[i + 1] += starts[i];
+        }
+        let Some(first) = table.first() else {
+            return ByUser {
+                items: Vec::new(),
+                starts,
+            };
+        };
+        // Every slot is overwritten below: `first` only fills the list to its length.
+        let mut items = vec![first; starts[users]];
+        let mut next = starts.clone();
+        for (row, &i) in table.iter().zip(&owners) {
+            if i != NO_USER {
+                items[next[i]] = row;
+                next[i] += 1;
+            }
+        }
+        ByUser { items, starts }
+    }
+
+    /// User `i`'s rows, in register order.
+    fn of(&self, i: usize) -> &[&'r T] {
+        &self.items[self.starts[i]..self.starts[i + 1]]
+    }
+}
+
 /// One User at A, or `None` when it had not joined yet; with what A set aside.
 fn user_at<'a>(
     user: &'a User,
     rows: &[&'a Assessment],
-    snaps: Vec<&'a Snapshot>,
+    snaps: &[&'a Snapshot],
     as_of: NaiveDate,
 ) -> (Option<UserView<'a>>, SetAside) {
     let mut set_aside = SetAside::default();
-    if !joined_by(rows, &snaps, as_of) {
+    if !joined_by(rows, snaps, as_of) {
         set_aside.users += 1;
         return (None, set_aside);
     }
@@ -212,7 +270,8 @@ fn user_at<'a>(
         row.purpose_inferred = inferred;
     }
     let total = snaps.len();
-    let mut snapshots: Vec<&Snapshot> = snaps.into_iter().filter(|s| s.as_of <= as_of).collect();
+    let mut snapshots: Vec<&Snapshot> =
+        snaps.iter().copied().filter(|s| s.as_of <= as_of).collect();
     set_aside.snapshots += total - snapshots.len();
     snapshots.sort_by_key(|s| s.as_of);
     let sms = user.sms_notified_on.get();
@@ -401,4 +460,23 @@ fn row_at<'a>(a: &'a Assessment, as_of: NaiveDate, set_aside: &mut SetAside) -> 
         response_submitted_on,
         remedial_completed_on,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_grouped_by_user_in_register_order_and_rows_of_no_user_left_out() {
+        let ids = ["B", "A", "B", "X", "A", "A", "B"];
+        let index: FxHashMap<&str, usize> = [("A", 0), ("B", 1), ("C", 2)].into_iter().collect();
+        let rows: Vec<(&str, usize)> = ids.iter().copied().zip(0..).collect();
+        let grouped = ByUser::group(&rows, 3, &index, |r| r.0);
+        let positions = |i| grouped.of(i).iter().map(|r| r.1).collect::<Vec<_>>();
+        assert_eq!(positions(0), [1, 4, 5]);
+        assert_eq!(positions(1), [0, 2, 6]);
+        assert!(positions(2).is_empty());
+        let empty: [(&str, usize); 0] = [];
+        assert!(ByUser::group(&empty, 3, &index, |r| r.0).of(1).is_empty());
+    }
 }

@@ -109,7 +109,7 @@ struct JsonAssessment<'a> {
     snapshots: Vec<JsonSnapshot>,
     category: Option<&'static str>,
     clause: Option<&'static str>,
-    figures: &'a str,
+    figures: &'a crate::rules::counts::Figures,
     after_type: &'static str,
     after_run: usize,
     required: Option<&'static str>,

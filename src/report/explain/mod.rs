@@ -114,7 +114,7 @@ pub fn timeline<'a>(
         let mut v: Vec<&Snapshot> = audit
             .snapshot_uses
             .iter()
-            .filter(|u| u.user_id == user_id && Some(u.regime) == regime && u.purpose == purpose)
+            .filter(|u| *u.user_id == *user_id && Some(u.regime) == regime && u.purpose == purpose)
             .filter(|u| t.is_none_or(|t| u.t == t))
             .filter_map(|u| by_cell.get(&u.cell).copied())
             .collect();

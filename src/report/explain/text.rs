@@ -115,7 +115,7 @@ fn finding_text(out: &mut String, p: Paint, f: &Finding, indent: usize) {
 fn category_line(
     category: Option<crate::rules::counts::Category>,
     srp: bool,
-    figures: &str,
+    figures: &crate::rules::counts::Figures,
 ) -> String {
     match category {
         Some(c) => format!(

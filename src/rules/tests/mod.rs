@@ -8,4 +8,5 @@ mod categories;
 mod cycle_and_due;
 mod entry;
 mod findings;
+mod order;
 mod status;
