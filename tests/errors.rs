@@ -48,21 +48,6 @@ fn error(paths: &[PathBuf], opts: &ReadOptions) -> (ReadError, String) {
     (e, text)
 }
 
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// A zip of stored entries.
 fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -74,7 +59,7 @@ fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
             v.extend(0u16.to_le_bytes());
             v.extend(0u16.to_le_bytes());
             v.extend(0u32.to_le_bytes());
-            v.extend(crc32(data).to_le_bytes());
+            v.extend(crc32fast::hash(data).to_le_bytes());
             v.extend((data.len() as u32).to_le_bytes());
             v.extend((data.len() as u32).to_le_bytes());
             v.extend((name.len() as u16).to_le_bytes());
