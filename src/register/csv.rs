@@ -37,14 +37,17 @@ pub(crate) fn read_csv(
 
     // The csv crate holds a whole record, and an index entry per field, before it hands the
     // record over: bound both before it starts.
-    if let Some((kind, found)) = prescan(text.as_bytes(), delimiter, &limits) {
-        let max = match kind {
-            LimitKind::Columns => u64::from(limits.max_columns),
-            LimitKind::CsvFieldBytes => limits.max_csv_field_bytes as u64,
-            _ => limits.max_csv_line_bytes as u64,
-        };
-        return Err(limit(kind, found, max));
-    }
+    let shape = match prescan(text.as_bytes(), delimiter, &limits) {
+        Ok(shape) => shape,
+        Err((kind, found)) => {
+            let max = match kind {
+                LimitKind::Columns => u64::from(limits.max_columns),
+                LimitKind::CsvFieldBytes => limits.max_csv_field_bytes as u64,
+                _ => limits.max_csv_line_bytes as u64,
+            };
+            return Err(limit(kind, found, max));
+        }
+    };
 
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
@@ -55,6 +58,13 @@ pub(crate) fn read_csv(
     // text bounds it (pages reserved and never written cost no memory).
     let mut cells = Cells::default();
     cells.reserve_text(text.len());
+    // Likewise the fields and lines counted by the prescan bound the slots and rows: reserving
+    // them up front spares the copies (and the fresh pages each copy faults in) of vectors grown
+    // by doubling, which for a large file cost more than the parsing. Empty fields take no
+    // slot at the end of a line, so a file of mostly delimiters could claim far more than it
+    // uses: the cell limit caps the reservation.
+    let max_cells = usize::try_from(limits.max_cells).unwrap_or(usize::MAX);
+    cells.reserve_cells(shape.fields.min(max_cells), shape.lines.min(max_cells));
     // Row numbers count physical lines (blank ones too), less the line breaks inside quoted
     // fields, which do not start new rows.
     let all = text.as_bytes();
@@ -141,10 +151,20 @@ pub(crate) fn read_csv(
     Ok(RawSheet::new(input, stem, cells, false))
 }
 
+/// Upper bounds on what a CSV file holds, from [`prescan`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    /// Fields over all lines (a field per delimiter outside quotes, plus one per line).
+    fields: usize,
+    /// Lines, counting a line break inside a quoted field as a line too.
+    lines: usize,
+}
+
 /// Walks the records as the csv crate splits them (a quote opens a quoted field only at the
 /// start of a field; `""` inside one is a quote; line breaks inside one belong to the field) and
-/// returns the first limit a record passes: too many fields, a field or a record too long.
-fn prescan(bytes: &[u8], delimiter: u8, limits: &super::Limits) -> Option<(LimitKind, u64)> {
+/// returns the first limit a record passes (too many fields, a field or a record too long), or
+/// else the file's [`Shape`].
+fn prescan(bytes: &[u8], delimiter: u8, limits: &super::Limits) -> Result<Shape, (LimitKind, u64)> {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         Start,
@@ -154,6 +174,10 @@ fn prescan(bytes: &[u8], delimiter: u8, limits: &super::Limits) -> Option<(Limit
     }
     let mut state = State::Start;
     let (mut fields, mut field, mut record) = (1u64, 0u64, 0u64);
+    let mut shape = Shape {
+        fields: 1,
+        lines: 1,
+    };
     let max_fields = u64::from(limits.max_columns);
     let max_field = limits.max_csv_field_bytes as u64;
     let max_record = limits.max_csv_line_bytes as u64;
@@ -166,6 +190,7 @@ fn prescan(bytes: &[u8], delimiter: u8, limits: &super::Limits) -> Option<(Limit
                     state = State::QuoteInQuoted;
                 } else {
                     field += 1;
+                    shape.lines += usize::from(b == b'\n');
                 }
             }
             State::QuoteInQuoted if b == b'"' => {
@@ -174,10 +199,13 @@ fn prescan(bytes: &[u8], delimiter: u8, limits: &super::Limits) -> Option<(Limit
             }
             _ if ends_field => {
                 fields += 1;
+                shape.fields += 1;
                 field = 0;
                 state = State::Start;
             }
             _ if line_break => {
+                shape.lines += usize::from(b == b'\n');
+                shape.fields += usize::from(b == b'\n');
                 fields = 1;
                 field = 0;
                 record = 0;
@@ -192,16 +220,16 @@ fn prescan(bytes: &[u8], delimiter: u8, limits: &super::Limits) -> Option<(Limit
         }
         record += 1;
         if fields > max_fields {
-            return Some((LimitKind::Columns, fields));
+            return Err((LimitKind::Columns, fields));
         }
         if field > max_field {
-            return Some((LimitKind::CsvFieldBytes, field));
+            return Err((LimitKind::CsvFieldBytes, field));
         }
         if record > max_record {
-            return Some((LimitKind::CsvLineBytes, record));
+            return Err((LimitKind::CsvLineBytes, record));
         }
     }
-    None
+    Ok(shape)
 }
 
 /// Line breaks in `bytes`: `\n`, `\r\n`, or a lone `\r`.
@@ -362,6 +390,25 @@ mod tests {
         }
         let s = read(&bytes).expect("read");
         assert_eq!(s.row(1).to_vec(), vec![t("U001"), t("IS")]);
+    }
+
+    #[test]
+    fn prescan_bounds_the_fields_and_lines_it_will_store() {
+        // Three records, one of them with a quoted field holding a comma and a line break; the
+        // last has no break. Fields: 2 + 2 + 2; lines: 3, plus the break inside quotes (a bound
+        // may be loose, never short).
+        let text = b"User ID,Roles\n\"U0\n01,x\",IS\r\nU002,IS";
+        let shape = prescan(text, b',', &Limits::default()).expect("within limits");
+        assert_eq!(
+            shape,
+            Shape {
+                fields: 6,
+                lines: 4
+            }
+        );
+        let s = read(text).expect("read");
+        let stored: usize = (0..s.row_count() as u32).map(|r| s.row(r).len()).sum();
+        assert!(stored <= shape.fields && s.row_count() <= shape.lines);
     }
 
     #[test]

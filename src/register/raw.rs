@@ -157,6 +157,12 @@ impl Cells {
         self.text.reserve(bytes);
     }
 
+    /// Reserves room for `cells` more cells in `rows` more rows (upper bounds the reader knows).
+    pub(crate) fn reserve_cells(&mut self, cells: usize, rows: usize) {
+        self.slots.reserve(cells);
+        self.row_starts.reserve(rows);
+    }
+
     /// The length of row `r` so far (0 when it is not started).
     pub(crate) fn row_len(&self, r: usize) -> usize {
         self.row(r).len()
