@@ -10,7 +10,7 @@ use crate::cli::{AuditArgs, FailOn};
 use crate::config::{self, ConfigError};
 use crate::report;
 use crate::report::compare;
-use crate::report::workbook::{WorkbookInput, write_workbook};
+use crate::report::workbook::{PreparedWorkbook, WorkbookInput, prepare_workbook};
 use crate::rules::findings::Severity;
 use crate::rules::{self, AuditParams};
 
@@ -81,14 +81,10 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
         );
     }
     let inputs = &outcome.register.inputs;
-    if let Some(dest) = &args.json {
-        let mut report = report::json::report(&audit, inputs, &outcome.issues);
-        if let Some(c) = &changes {
-            report = report.with_changes(c);
-        }
-        write_output_with(dest, inputs, |out| report::json::write(&report, out))?;
-    }
-    if let Some(out) = &args.output {
+    // The workbook's sheets are built on every core; its zip is then written on one. The JSON
+    // report is written meanwhile, on the core the save leaves idle. A failure to build the
+    // workbook does not stop the JSON report; errors are reported the JSON's first.
+    let workbook = args.output.as_ref().map(|out| {
         let input = WorkbookInput {
             audit: &audit,
             outcome: &outcome,
@@ -97,8 +93,26 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
             warn_days: params.warn_days,
             changes: changes.as_ref(),
         };
-        write_workbook(&input, out)?;
-    }
+        prepare_workbook(&input, out)
+    });
+    let json = || -> Result<(), RunError> {
+        let Some(dest) = &args.json else {
+            return Ok(());
+        };
+        let mut report = report::json::report(&audit, inputs, &outcome.issues);
+        if let Some(c) = &changes {
+            report = report.with_changes(c);
+        }
+        write_output_with(dest, inputs, |out| report::json::write(&report, out))
+    };
+    let save = || {
+        workbook
+            .map(|w| w.and_then(PreparedWorkbook::save))
+            .transpose()
+    };
+    let (json, saved) = rayon::join(json, save);
+    json?;
+    saved?;
     if let Some(dest) = &args.findings_csv {
         let mut bytes = Vec::new();
         report::csv::write_findings(&audit, &mut bytes).map_err(|e| RunError::Write {

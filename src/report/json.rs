@@ -27,18 +27,46 @@ pub struct Report<'a> {
     /// With `--compare-to`: the previous report and the counts of the comparison.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compared_to: Option<ComparedTo<'a>>,
-    pub schedules: Vec<JsonSchedule<'a>>,
+    pub schedules: Schedules<'a>,
     /// With `--compare-to`: schedules whose category, next type, due date or status changed,
     /// or that were added or removed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_schedules: Option<&'a [ScheduleChange]>,
-    pub findings: Vec<JsonFinding<'a>>,
+    pub findings: Findings<'a>,
     /// With `--compare-to`: the previous report's findings no longer present, as they were.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<&'a [PrevFinding]>,
     pub input_issues: Vec<JsonIssue<'a>>,
     pub forecast: &'a [ForecastMonth],
     pub summary: Summary,
+}
+
+/// The audit's schedules, each turned into a [`JsonSchedule`] only as it is written: the report
+/// of a large register never holds a second copy of them.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedules<'a>(pub &'a [Schedule]);
+
+impl Serialize for Schedules<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(schedule))
+    }
+}
+
+/// The audit's findings, each turned into a [`JsonFinding`] as it is written, with its
+/// `change` when the report is compared with an earlier one.
+#[derive(Debug, Clone, Copy)]
+pub struct Findings<'a> {
+    pub findings: &'a [Finding],
+    pub changes: Option<&'a Changes>,
+}
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.findings.iter().enumerate().map(|(i, f)| JsonFinding {
+            change: self.changes.and_then(|c| c.finding(i)),
+            ..finding(f)
+        }))
+    }
 }
 
 /// The previous report of a `--compare-to` run.
@@ -207,9 +235,12 @@ pub fn report<'a>(
         as_of: audit.as_of,
         inputs,
         compared_to: None,
-        schedules: audit.schedules.iter().map(schedule).collect(),
+        schedules: Schedules(&audit.schedules),
         changed_schedules: None,
-        findings: audit.findings.iter().map(finding).collect(),
+        findings: Findings {
+            findings: &audit.findings,
+            changes: None,
+        },
         resolved: None,
         input_issues: issues
             .iter()
@@ -234,9 +265,7 @@ impl<'a> Report<'a> {
     /// every finding, `resolved`, `changed_schedules` and `compared_to`. `changes` must come from
     /// the same audit as the report.
     pub fn with_changes(mut self, changes: &'a Changes) -> Report<'a> {
-        for (i, f) in self.findings.iter_mut().enumerate() {
-            f.change = changes.finding(i);
-        }
+        self.findings.changes = Some(changes);
         self.compared_to = Some(ComparedTo {
             path: &changes.previous_path,
             as_of: changes.previous_as_of,

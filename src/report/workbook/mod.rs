@@ -147,12 +147,51 @@ pub fn write_workbook_with(
     out: &Path,
     limits: &WorkbookLimits,
 ) -> Result<(), WorkbookError> {
+    prepare_workbook_with(input, out, limits)?.save()
+}
+
+/// The annotated workbook built for `out`, not yet saved: [`write_workbook`] in two steps, so
+/// that other work can share the machine with the save (the zip is written on one thread).
+///
+/// # Errors
+/// [`WorkbookError::OutputIsInput`] or [`WorkbookError::Xlsx`], as [`write_workbook`].
+pub fn prepare_workbook(
+    input: &WorkbookInput<'_>,
+    out: &Path,
+) -> Result<PreparedWorkbook, WorkbookError> {
+    prepare_workbook_with(input, out, &WorkbookLimits::default())
+}
+
+fn prepare_workbook_with(
+    input: &WorkbookInput<'_>,
+    out: &Path,
+    limits: &WorkbookLimits,
+) -> Result<PreparedWorkbook, WorkbookError> {
     refuse_input(out, &input.outcome.register.inputs)?;
-    let mut wb = build_workbook(input, limits).map_err(|source| WorkbookError::Xlsx {
+    let workbook = build_workbook(input, limits).map_err(|source| WorkbookError::Xlsx {
         path: out.to_path_buf(),
         source,
     })?;
-    save(&mut wb, out)
+    Ok(PreparedWorkbook {
+        workbook,
+        out: out.to_path_buf(),
+    })
+}
+
+/// A workbook from [`prepare_workbook`], every sheet built, waiting to be saved.
+pub struct PreparedWorkbook {
+    workbook: Workbook,
+    out: PathBuf,
+}
+
+impl PreparedWorkbook {
+    /// Saves the workbook to its file (through a temporary file beside it, renamed into place).
+    ///
+    /// # Errors
+    /// [`WorkbookError::Xlsx`] or [`WorkbookError::Io`], naming the file; no partial file is left.
+    pub fn save(mut self) -> Result<(), WorkbookError> {
+        save(&mut self.workbook, &self.out)
+    }
 }
 
 /// Writes the blank register template (`g8audit template -o register.xlsx`).
