@@ -94,6 +94,7 @@ pub(crate) fn read_workbook(
         .collect();
     let raw = |book: &mut Book<'_>, name: &str| -> Result<RawSheet, ReadError> {
         let mut collector = Collector::new(path, name, budget);
+        collector.size_bound = bytes.len() as u64;
         guard(path, Some(name), || {
             read_sheet(book, name, date1904, &mut collector)
         })??;
@@ -144,6 +145,7 @@ fn read_sheet(
             let mut cells = b
                 .worksheet_cells_reader(name)
                 .map_err(|e| sheet_err(calamine::Error::Xlsx(e)))?;
+            collector.reserve(cells.dimensions());
             while let Some(cell) = cells
                 .next_cell()
                 .map_err(|e| sheet_err(calamine::Error::Xlsx(e)))?
@@ -156,6 +158,7 @@ fn read_sheet(
             let mut cells = b
                 .worksheet_cells_reader(name)
                 .map_err(|e| sheet_err(calamine::Error::Xlsb(e)))?;
+            collector.reserve(cells.dimensions());
             while let Some(cell) = cells
                 .next_cell()
                 .map_err(|e| sheet_err(calamine::Error::Xlsb(e)))?
@@ -337,6 +340,9 @@ struct Collector<'a> {
     last: Option<(u32, u32)>,
     /// Every cell, once one came out of order.
     sparse: Option<Vec<(u32, u32, Slot)>>,
+    /// A bound on the cells the sheet can really hold, whatever its dimensions claim: the size
+    /// of the file it comes from (a stored cell takes at least a byte of it, compressed).
+    size_bound: u64,
 }
 
 impl<'a> Collector<'a> {
@@ -349,7 +355,22 @@ impl<'a> Collector<'a> {
             dense: 0,
             last: None,
             sparse: None,
+            size_bound: 0,
         }
+    }
+
+    /// Reserves the dense form of a sheet declaring `dims`, as far as the cell limit and the
+    /// size bound allow: a large sheet then fills its vectors in place instead of copying them
+    /// each time they double (and faulting in fresh pages for every copy). The dimensions are
+    /// only a hint: a few kilobytes can claim a million rows, so they never reserve more than
+    /// the file could hold; the pages reserved and not written cost no memory.
+    fn reserve(&mut self, dims: calamine::Dimensions) {
+        let rows = u64::from(dims.end.0) + 1;
+        let cells = rows.saturating_mul(u64::from(dims.end.1) + 1);
+        let bound = self.size_bound.min(self.budget.limits.max_cells);
+        let cells = usize::try_from(cells.min(bound)).unwrap_or(0);
+        let rows = usize::try_from(rows.min(bound)).unwrap_or(0);
+        self.cells.reserve_cells(cells, rows);
     }
 
     fn limit(&self, limit: LimitKind, found: u64, max: u64) -> ReadError {
