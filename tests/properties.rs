@@ -169,6 +169,7 @@ fn audit_at(outcome: &ReadOutcome, as_of: NaiveDate) -> Audit {
             as_of,
             warn_days: 90,
             stale_days: 45,
+            annotate: true,
         },
     )
 }

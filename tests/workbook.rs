@@ -89,6 +89,7 @@ fn run(outcome: &ReadOutcome, rules: &LoadedRules) -> Audit {
         as_of: as_of(),
         warn_days: 90,
         stale_days: 45,
+        annotate: true,
     };
     audit(&outcome.register, &rules.rules, &params)
 }

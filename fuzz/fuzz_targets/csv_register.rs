@@ -41,6 +41,7 @@ fuzz_target!(|data: &[u8]| {
         as_of: today,
         warn_days: 90,
         stale_days: 45,
+        annotate: true,
     };
     let audit = rules::audit(&outcome.register, rules(), &params);
     let report = g8audit::report::json::report(&audit, &outcome.register.inputs, &outcome.issues);

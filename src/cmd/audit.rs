@@ -55,6 +55,8 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
         as_of,
         warn_days: i64::from(args.warn_days),
         stale_days: i64::from(args.stale_days),
+        // Only the annotated workbook shows what each row was used for.
+        annotate: args.output.is_some(),
     };
     progress.stage(
         "rules",

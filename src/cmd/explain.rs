@@ -24,6 +24,7 @@ pub fn run(args: &ExplainArgs) -> Result<i32, RunError> {
         as_of,
         warn_days: i64::from(args.warn_days),
         stale_days: i64::from(args.stale_days),
+        annotate: true,
     };
     let audit = rules::audit(register, &loaded.rules, &params);
     let months = loaded.rules.months_between_assessments;

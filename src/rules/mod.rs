@@ -50,6 +50,12 @@ pub struct AuditParams {
     pub warn_days: i64,
     /// `--stale-days`: when the latest snapshot is stale (SPEC §6.5).
     pub stale_days: i64,
+    /// Work out what each assessment row and Premises snapshot was used for
+    /// ([`Audit::row_notes`], [`Audit::snapshot_uses`]), which the annotated workbook and
+    /// `explain` show. Without it those two lists stay empty: for a JSON report of a large
+    /// register they are most of the memory the rules take (a note per assessment row, a use per
+    /// snapshot), and nothing else depends on them.
+    pub annotate: bool,
 }
 
 /// What the rules concluded about one assessment row in one regime (for the annotated

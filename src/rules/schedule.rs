@@ -281,6 +281,9 @@ impl<'c, 'a> Builder<'c, 'a> {
         if !det.missing.is_empty() {
             self.missing.push((t, det.missing.clone()));
         }
+        if !self.ctx.params.annotate {
+            return det;
+        }
         for c in &det.contributions {
             let uv = &self.ctx.view.users[c.user];
             if let Some(s) = uv.snapshot_at(c.as_of) {
@@ -609,25 +612,27 @@ pub fn build_schedule<'a>(
                 ));
             }
         }
-        b.notes.push(RowNote {
-            assessment: row.index(),
-            regime,
-            position: k + 1,
-            t,
-            category: det.category,
-            rules_version: Arc::clone(&det.version.id),
-            figures: det.figures,
-            counts_as_of: det.counts_as_of,
-            required: required.map(|r| r.0),
-            required_in_code: required.is_none_or(|r| r.1),
-            due,
-            completed: row.completion,
-            days_late: due.and_then(|d| {
-                let late = days_between(d, completion);
-                (late > 0).then_some(late)
-            }),
-            codes,
-        });
+        if ctx.params.annotate {
+            b.notes.push(RowNote {
+                assessment: row.index(),
+                regime,
+                position: k + 1,
+                t,
+                category: det.category,
+                rules_version: Arc::clone(&det.version.id),
+                figures: det.figures,
+                counts_as_of: det.counts_as_of,
+                required: required.map(|r| r.0),
+                required_in_code: required.is_none_or(|r| r.1),
+                due,
+                completed: row.completion,
+                days_late: due.and_then(|d| {
+                    let late = days_between(d, completion);
+                    (late > 0).then_some(late)
+                }),
+                codes,
+            });
+        }
         chain.push(row.kind);
         prev_completion = row.completion;
         last_category = det.category;

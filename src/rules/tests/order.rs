@@ -98,3 +98,26 @@ fn spec_3_two_threads_give_the_same_audit_as_one() {
     assert_eq!(one.forecast, two.forecast);
     assert_eq!(one.versions_applied, two.versions_applied);
 }
+
+#[test]
+fn spec_3_2_an_audit_without_annotations_differs_only_by_its_row_notes() {
+    let r = shuffled();
+    let with = r.audit("2026-11-01");
+    let without = crate::rules::audit(
+        &r.reg,
+        &crate::rules::RuleSet::embedded(),
+        &crate::rules::AuditParams {
+            as_of: d("2026-11-01"),
+            warn_days: 90,
+            stale_days: 45,
+            annotate: false,
+        },
+    );
+    assert!(!with.row_notes.is_empty() && !with.snapshot_uses.is_empty());
+    assert!(without.row_notes.is_empty() && without.snapshot_uses.is_empty());
+    assert_eq!(with.schedules, without.schedules);
+    assert_eq!(with.findings, without.findings);
+    assert_eq!(with.forecast, without.forecast);
+    assert_eq!(with.set_aside, without.set_aside);
+    assert_eq!(with.versions_applied, without.versions_applied);
+}

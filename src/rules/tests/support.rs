@@ -181,6 +181,7 @@ impl Reg {
                 as_of: d(as_of),
                 warn_days: 90,
                 stale_days: 45,
+                annotate: true,
             },
         )
     }
