@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 
 use super::headers::match_columns;
-use super::raw::Cells;
+use super::raw::TextCells;
 use super::{CellBudget, LimitKind, RawSheet, RawValue, ReadError, Table};
 
 const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
@@ -54,17 +54,19 @@ pub(crate) fn read_csv(
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    // Every field's text goes into one arena; unquoting only shortens a field, so the decoded
-    // text bounds it (pages reserved and never written cost no memory).
-    let mut cells = Cells::default();
-    cells.reserve_text(text.len());
-    // Likewise the fields and lines counted by the prescan bound the slots and rows: reserving
-    // them up front spares the copies (and the fresh pages each copy faults in) of vectors grown
-    // by doubling, which for a large file cost more than the parsing. Empty fields take no
-    // slot at the end of a line, so a file of mostly delimiters could claim far more than it
-    // uses: the cell limit caps the reservation.
+    // Every field is text: stored as its end in one text arena, 4 bytes a field. Unquoting only
+    // shortens a field, so the decoded text bounds the arena, and the fields and lines counted
+    // by the prescan bound the rest: reserving them up front spares the copies (and the fresh
+    // pages each copy faults in) of vectors grown by doubling, which for a large file cost more
+    // than the parsing. Empty fields take no room at the end of a line, so a file of mostly
+    // delimiters could claim far more than it uses: the cell limit caps the reservation.
+    let mut cells = TextCells::default();
     let max_cells = usize::try_from(limits.max_cells).unwrap_or(usize::MAX);
-    cells.reserve_cells(shape.fields.min(max_cells), shape.lines.min(max_cells));
+    cells.reserve(
+        text.len(),
+        shape.fields.min(max_cells),
+        shape.lines.min(max_cells),
+    );
     // Row numbers count physical lines (blank ones too), less the line breaks inside quoted
     // fields, which do not start new rows.
     let all = text.as_bytes();
@@ -116,8 +118,8 @@ pub(crate) fn read_csv(
                 u64::from(limits.max_columns),
             ));
         }
-        let mut non_empty = 0u64;
-        for field in record.iter() {
+        let (mut non_empty, mut len) = (0u64, 0usize);
+        for (c, field) in record.iter().enumerate() {
             if field.len() > limits.max_csv_field_bytes {
                 return Err(limit(
                     LimitKind::CsvFieldBytes,
@@ -128,6 +130,7 @@ pub(crate) fn read_csv(
             embedded_breaks += count_breaks(field.as_bytes());
             if !field.is_empty() {
                 non_empty += 1;
+                len = c + 1;
             }
         }
         // A row of empty fields only is no row; trailing empty fields are not cells.
@@ -135,17 +138,12 @@ pub(crate) fn read_csv(
             continue;
         }
         budget.take(non_empty, path, stem)?;
-        // Row numbers only grow, so each non-empty field comes after every cell placed so far.
+        // Row numbers only grow, so each row comes after every row pushed so far. A row is kept
+        // up to its last non-empty field (`len`).
         let row = u32::try_from(row).unwrap_or(u32::MAX);
-        for (c, field) in record.iter().enumerate() {
-            if field.is_empty() {
-                continue;
-            }
-            let placed = cells
-                .intern(RawValue::Text(field))
-                .and_then(|slot| cells.place(row, c as u32, slot));
-            placed.map_err(|o| super::overflow_error(o, path, None))?;
-        }
+        cells
+            .push_row(row, record.iter(), len)
+            .map_err(|o| super::overflow_error(o, path, None))?;
     }
     cells.shrink();
     Ok(RawSheet::new(input, stem, cells, false))

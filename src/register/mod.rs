@@ -197,7 +197,7 @@ pub struct RawSheet {
     /// The cells, dense by row: row 0 is spreadsheet row 1, column 0 column A; each row up to its
     /// last non-empty cell, trailing empty rows trimmed. Stored compactly ([`raw`]); read them
     /// with [`RawSheet::value`], [`RawSheet::row`] and [`RawSheet::rows`].
-    cells: raw::Cells,
+    cells: raw::SheetCells,
     /// True when the workbook uses the 1904 date system (plain numbers in date columns are then
     /// 1904 serials). Always false for CSV and ODS.
     pub date1904: bool,
@@ -232,14 +232,19 @@ impl RawSheet {
     }
 
     /// A sheet as read, not yet matched to a table.
-    fn new(input: usize, name: &str, cells: raw::Cells, date1904: bool) -> RawSheet {
+    fn new(
+        input: usize,
+        name: &str,
+        cells: impl Into<raw::SheetCells>,
+        date1904: bool,
+    ) -> RawSheet {
         RawSheet {
             input,
             name: name.to_string(),
             table: None,
             header_row: None,
             columns: Vec::new(),
-            cells,
+            cells: cells.into(),
             date1904,
         }
     }

@@ -118,7 +118,7 @@ impl Cells {
             None => &[],
         };
         RawRow {
-            slots,
+            cells: RowCells::Typed(slots),
             text: &self.text,
         }
     }
@@ -150,11 +150,6 @@ impl Cells {
         self.text.push_str(t);
         // Both fit in u32: `end` was checked just above.
         Ok((start as u32, t.len() as u32))
-    }
-
-    /// Reserves room for `bytes` more bytes of text (an upper bound the reader knows).
-    pub(crate) fn reserve_text(&mut self, bytes: usize) {
-        self.text.reserve(bytes);
     }
 
     /// Reserves room for `cells` more cells in `rows` more rows (upper bounds the reader knows).
@@ -267,36 +262,225 @@ impl fmt::Debug for Cells {
     }
 }
 
+/// The cells of a sheet whose every cell is text (a CSV file): 4 bytes a cell, where [`Cells`]
+/// takes 16, and the text in one arena. A cell is the range of the arena from where the cell
+/// before it ends to where it ends, so an empty cell is an empty range. Built row by row, in
+/// order, by [`TextCells::push_row`].
+#[derive(Clone, Default)]
+pub(crate) struct TextCells {
+    /// Where each cell ends in `text`.
+    ends: Vec<u32>,
+    /// Each row's first cell, as an index into `ends`.
+    row_starts: Vec<u32>,
+    text: String,
+}
+
+impl TextCells {
+    /// Reserves room for `text` bytes, `cells` cells and `rows` rows (upper bounds the reader
+    /// knows; pages reserved and never written cost no memory).
+    pub(crate) fn reserve(&mut self, text: usize, cells: usize, rows: usize) {
+        self.text.reserve(text);
+        self.ends.reserve(cells);
+        self.row_starts.reserve(rows);
+    }
+
+    /// Rows, up to the last one pushed or ensured.
+    pub(crate) fn row_count(&self) -> usize {
+        self.row_starts.len()
+    }
+
+    /// Row `r` (empty outside the data).
+    pub(crate) fn row(&self, r: usize) -> RawRow<'_> {
+        let cells = match self.row_starts.get(r) {
+            Some(&first) => {
+                let first = first as usize;
+                let end = self
+                    .row_starts
+                    .get(r + 1)
+                    .map_or(self.ends.len(), |&e| e as usize);
+                let start = first
+                    .checked_sub(1)
+                    .and_then(|i| self.ends.get(i))
+                    .copied()
+                    .unwrap_or(0);
+                RowCells::Text {
+                    ends: self.ends.get(first..end).unwrap_or(&[]),
+                    start,
+                }
+            }
+            None => RowCells::Typed(&[]),
+        };
+        RawRow {
+            cells,
+            text: &self.text,
+        }
+    }
+
+    /// Makes the sheet at least `n` rows long (the rows added are empty).
+    pub(crate) fn ensure_rows(&mut self, n: usize) {
+        if self.row_starts.len() < n {
+            // `ends.len()` fits in u32: `push_row` refuses anything longer.
+            let at = self.ends.len() as u32;
+            self.row_starts.resize(n, at);
+        }
+    }
+
+    /// Appends row `row` (the rows between the last one and it are empty) holding `fields`, of
+    /// which the first `len` are kept (the caller drops the empty ones at the end). A row at or
+    /// before the last one is ignored, so the rows stay consistent.
+    pub(crate) fn push_row<'f>(
+        &mut self,
+        row: u32,
+        fields: impl IntoIterator<Item = &'f str>,
+        len: usize,
+    ) -> Result<(), Overflow> {
+        let r = row as usize;
+        if r < self.row_starts.len() {
+            return Ok(());
+        }
+        let cells = self.ends.len() as u64 + len as u64;
+        if cells > u64::from(u32::MAX) {
+            return Err(Overflow::Cells(cells));
+        }
+        self.ensure_rows(r);
+        self.row_starts.push(self.ends.len() as u32);
+        for field in fields.into_iter().take(len) {
+            let end = self.text.len() as u64 + field.len() as u64;
+            if end > u64::from(u32::MAX) {
+                return Err(Overflow::Text(end));
+            }
+            self.text.push_str(field);
+            // Fits in u32: checked just above.
+            self.ends.push(end as u32);
+        }
+        Ok(())
+    }
+
+    /// Gives back the spare capacity, once the sheet is read.
+    pub(crate) fn shrink(&mut self) {
+        self.ends.shrink_to_fit();
+        self.row_starts.shrink_to_fit();
+        self.text.shrink_to_fit();
+    }
+}
+
+/// The cells of one sheet, in whichever form its reader stored them.
+#[derive(Clone)]
+pub(crate) enum SheetCells {
+    /// Any kind of value (workbooks).
+    Typed(Cells),
+    /// Text only (CSV files).
+    Text(TextCells),
+}
+
+impl SheetCells {
+    /// Rows, up to the last one holding a cell (or ensured).
+    pub(crate) fn row_count(&self) -> usize {
+        match self {
+            SheetCells::Typed(c) => c.row_count(),
+            SheetCells::Text(c) => c.row_count(),
+        }
+    }
+
+    /// Row `r` (empty outside the data).
+    pub(crate) fn row(&self, r: usize) -> RawRow<'_> {
+        match self {
+            SheetCells::Typed(c) => c.row(r),
+            SheetCells::Text(c) => c.row(r),
+        }
+    }
+}
+
+impl From<Cells> for SheetCells {
+    fn from(c: Cells) -> Self {
+        SheetCells::Typed(c)
+    }
+}
+
+impl From<TextCells> for SheetCells {
+    fn from(c: TextCells) -> Self {
+        SheetCells::Text(c)
+    }
+}
+
+impl PartialEq for SheetCells {
+    /// Equal when every row holds the same values, however they are stored.
+    fn eq(&self, other: &Self) -> bool {
+        self.row_count() == other.row_count()
+            && (0..self.row_count()).all(|r| self.row(r).iter().eq(other.row(r).iter()))
+    }
+}
+
+impl fmt::Debug for SheetCells {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries((0..self.row_count()).map(|r| self.row(r).to_vec()))
+            .finish()
+    }
+}
+
 /// One row of a sheet, borrowed: its cells from column A up to the last non-empty one.
 #[derive(Clone, Copy)]
 pub struct RawRow<'a> {
-    slots: &'a [Slot],
+    cells: RowCells<'a>,
     text: &'a str,
+}
+
+/// Where a row's cells are, in the form its sheet stores them.
+#[derive(Clone, Copy)]
+enum RowCells<'a> {
+    Typed(&'a [Slot]),
+    /// The row's cells' ends in the arena, and where its first cell starts.
+    Text {
+        ends: &'a [u32],
+        start: u32,
+    },
 }
 
 impl<'a> RawRow<'a> {
     /// Cells in the row (up to its last non-empty one, as read).
     pub fn len(&self) -> usize {
-        self.slots.len()
+        match self.cells {
+            RowCells::Typed(slots) => slots.len(),
+            RowCells::Text { ends, .. } => ends.len(),
+        }
     }
 
     /// True when the row holds no cell.
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.len() == 0
     }
 
     /// The cell in 0-based column `col` ([`RawValue::Empty`] beyond the row).
     pub fn get(&self, col: usize) -> RawValue<'a> {
-        self.slots
-            .get(col)
-            .map_or(RawValue::Empty, |s| view(*s, self.text))
+        match self.cells {
+            RowCells::Typed(slots) => slots
+                .get(col)
+                .map_or(RawValue::Empty, |s| view(*s, self.text)),
+            RowCells::Text { ends, start } => {
+                let Some(&end) = ends.get(col) else {
+                    return RawValue::Empty;
+                };
+                let start = match col.checked_sub(1) {
+                    Some(before) => ends.get(before).copied().unwrap_or(end),
+                    None => start,
+                };
+                // The ranges were pushed from whole `&str`s, so they lie on character
+                // boundaries; `get` keeps a damaged one harmless.
+                match self.text.get(start as usize..end as usize) {
+                    Some(t) if !t.is_empty() => RawValue::Text(t),
+                    _ => RawValue::Empty,
+                }
+            }
+        }
     }
 
     /// The cells, from column A.
     pub fn iter(&self) -> RawIter<'a> {
         RawIter {
-            slots: self.slots.iter(),
-            text: self.text,
+            row: *self,
+            front: 0,
+            back: self.len(),
         }
     }
 
@@ -318,25 +502,34 @@ impl<'a> IntoIterator for RawRow<'a> {
 /// The cells of a [`RawRow`], from column A.
 #[derive(Clone)]
 pub struct RawIter<'a> {
-    slots: std::slice::Iter<'a, Slot>,
-    text: &'a str,
+    row: RawRow<'a>,
+    /// The next column from the front, and one past the next from the back.
+    front: usize,
+    back: usize,
 }
 
 impl<'a> Iterator for RawIter<'a> {
     type Item = RawValue<'a>;
 
     fn next(&mut self) -> Option<RawValue<'a>> {
-        self.slots.next().map(|s| view(*s, self.text))
+        (self.front < self.back).then(|| {
+            self.front += 1;
+            self.row.get(self.front - 1)
+        })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.slots.size_hint()
+        let n = self.back - self.front;
+        (n, Some(n))
     }
 }
 
 impl DoubleEndedIterator for RawIter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.slots.next_back().map(|s| view(*s, self.text))
+        (self.front < self.back).then(|| {
+            self.back -= 1;
+            self.row.get(self.back)
+        })
     }
 }
 
@@ -403,5 +596,45 @@ mod tests {
         let sparse = cells.take_sparse();
         assert_eq!(sparse, vec![(0, 2, a), (3, 0, b)]);
         assert_eq!(cells.row_count(), 0);
+    }
+
+    #[test]
+    fn text_cells_keep_empty_fields_inside_a_row_and_blank_rows_between() {
+        let mut text = TextCells::default();
+        text.push_row(0, ["User ID", "", "Roles", ""], 3)
+            .expect("fits");
+        text.push_row(2, ["U001", "x", ""], 2).expect("fits");
+        // A row at or before the last one is ignored.
+        text.push_row(1, ["late"], 1).expect("fits");
+        let cells = SheetCells::from(text);
+        assert_eq!(cells.row_count(), 3);
+        let header = cells.row(0);
+        assert_eq!(
+            header.to_vec(),
+            [
+                RawValue::Text("User ID"),
+                RawValue::Empty,
+                RawValue::Text("Roles")
+            ]
+        );
+        assert_eq!(header.get(3), RawValue::Empty);
+        assert!(cells.row(1).is_empty());
+        assert_eq!(
+            cells.row(2).iter().rev().collect::<Vec<_>>(),
+            [RawValue::Text("x"), RawValue::Text("U001")]
+        );
+        assert!(cells.row(7).is_empty());
+        // The same rows stored typed are equal.
+        let typed = Cells::from_rows(vec![
+            vec![
+                RawValue::Text("User ID"),
+                RawValue::Empty,
+                RawValue::Text("Roles"),
+            ],
+            vec![],
+            vec![RawValue::Text("U001"), RawValue::Text("x")],
+        ])
+        .expect("small");
+        assert_eq!(SheetCells::from(typed), cells);
     }
 }
