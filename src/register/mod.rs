@@ -319,12 +319,12 @@ pub fn read_register(paths: &[PathBuf], opts: &ReadOptions) -> Result<ReadOutcom
         .iter()
         .map(|(label, bytes)| (label.as_str(), bytes.as_slice()))
         .collect();
-    let (inputs, sheets, csv_inputs) = read_sources(&sources, opts)?;
+    let read = read_sources(&sources, opts)?;
     // Every cell is copied out of the files by now: their bytes (as large as the register) are
     // freed before the records are built, which then reuse the memory.
     drop(sources);
     drop(files);
-    records::build(inputs, sheets, &csv_inputs, opts)
+    records::build(read.inputs, read.sheets, &read.csv_inputs, opts)
 }
 
 /// Reads a register from bytes already in memory: `inputs` holds, per input, the name it goes by
@@ -338,16 +338,22 @@ pub fn read_register_bytes(
     inputs: &[(&str, &[u8])],
     opts: &ReadOptions,
 ) -> Result<ReadOutcome, ReadError> {
-    let (files, sheets, csv_inputs) = read_sources(inputs, opts)?;
-    records::build(files, sheets, &csv_inputs, opts)
+    let read = read_sources(inputs, opts)?;
+    records::build(read.inputs, read.sheets, &read.csv_inputs, opts)
 }
 
-/// The inputs' descriptions, every sheet of every input as read, and which inputs are CSV files:
-/// everything [`records::build`] needs, with nothing left borrowed from the inputs' bytes.
-fn read_sources(
-    inputs: &[(&str, &[u8])],
-    opts: &ReadOptions,
-) -> Result<(Vec<InputFile>, Vec<RawSheet>, Vec<bool>), ReadError> {
+/// Everything [`records::build`] needs, with nothing left borrowed from the inputs' bytes.
+struct Sources {
+    /// The inputs' descriptions (path, SHA-256).
+    inputs: Vec<InputFile>,
+    /// Every sheet of every input as read.
+    sheets: Vec<RawSheet>,
+    /// Which inputs are CSV files.
+    csv_inputs: Vec<bool>,
+}
+
+/// Reads every input into [`Sources`].
+fn read_sources(inputs: &[(&str, &[u8])], opts: &ReadOptions) -> Result<Sources, ReadError> {
     let mut files = Vec::with_capacity(inputs.len());
     let mut csv_inputs = Vec::with_capacity(inputs.len());
     for &(label, bytes) in inputs {
@@ -376,7 +382,11 @@ fn read_sources(
         Err(ReadError::LimitExceeded { .. }) => read_inputs(inputs, opts, false)?,
         other => other?,
     };
-    Ok((files, sheets, csv_inputs))
+    Ok(Sources {
+        inputs: files,
+        sheets,
+        csv_inputs,
+    })
 }
 
 /// Every sheet of every input, in input and workbook order; on several threads when `parallel`.
