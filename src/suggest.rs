@@ -51,10 +51,11 @@ where
 /// counts of letters each has that the other lacks) is a lower bound on their Damerau–Levenshtein
 /// distance (an insertion, deletion or substitution changes it by at most one, a transposition
 /// not at all), and far cheaper, so most candidates are passed over on it alone.
-struct Bag([u16; 128]);
+pub(crate) struct Bag([u16; 128]);
 
 impl Bag {
-    fn of(bytes: &[u8]) -> Bag {
+    /// The counts of an ASCII name's bytes (other bytes are folded in; pass ASCII only).
+    pub(crate) fn of(bytes: &[u8]) -> Bag {
         let mut counts = [0u16; 128];
         for &b in bytes {
             let slot = &mut counts[usize::from(b & 0x7F)];
@@ -64,7 +65,7 @@ impl Bag {
     }
 
     /// The bag distance from this name to the ASCII name `other`.
-    fn distance(&self, other: &[u8]) -> usize {
+    pub(crate) fn distance(&self, other: &[u8]) -> usize {
         let theirs = Bag::of(other);
         let (mut only_mine, mut only_theirs) = (0usize, 0usize);
         for (&a, &b) in self.0.iter().zip(theirs.0.iter()) {

@@ -57,16 +57,27 @@ pub(crate) fn closest<'a>(
         return None;
     }
     let len = text.chars().count();
+    let bag = text
+        .is_ascii()
+        .then(|| crate::suggest::Bag::of(text.as_bytes()));
     let mut best: Option<(f64, &'a str)> = None;
     for c in candidates {
         let c_len = c.chars().count();
         if c_len > MAX_SUGGEST_LEN {
             continue;
         }
-        // The distance is at least the difference in length: skip candidates that cannot
-        // reach the cutoff without computing it.
+        // The distance is at least the difference in length, and at least the bag distance
+        // (letters one has that the other lacks): skip candidates that cannot reach the cutoff
+        // without computing it. Matching a mistyped id against every User's is most of the
+        // reading of a small register otherwise.
         let longest = len.max(c_len) as f64;
         if 1.0 - (len.abs_diff(c_len) as f64) / longest < cutoff {
+            continue;
+        }
+        if let Some(bag) = &bag
+            && c.is_ascii()
+            && 1.0 - (bag.distance(c.as_bytes()) as f64) / longest < cutoff
+        {
             continue;
         }
         let score = strsim::normalized_damerau_levenshtein(text, c);
@@ -170,6 +181,44 @@ mod tests {
                     prop_assert_eq!(parse_count(&format!("-{plain}")), Err(CountError::Negative));
                 }
             }
+        }
+    }
+
+    /// [`closest`] as first written: every candidate of a usable length measured.
+    fn closest_by_brute_force<'a>(
+        text: &str,
+        candidates: &[&'a str],
+        cutoff: f64,
+    ) -> Option<&'a str> {
+        if text.is_empty() || text.chars().count() > MAX_SUGGEST_LEN {
+            return None;
+        }
+        let mut best: Option<(f64, &'a str)> = None;
+        for &c in candidates {
+            if c.chars().count() > MAX_SUGGEST_LEN {
+                continue;
+            }
+            let score = strsim::normalized_damerau_levenshtein(text, c);
+            if score >= cutoff && best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, c));
+            }
+        }
+        best.map(|(_, c)| c)
+    }
+
+    proptest::proptest! {
+        /// Ids of a few characters, so that many candidates are close and ties are common.
+        #[test]
+        fn closest_skips_only_candidates_that_cannot_reach_the_cutoff(
+            text in "[Uu0-2lOé-]{1,7}",
+            candidates in proptest::collection::vec("[Uu0-2lOé-]{0,8}", 0..12),
+            cutoff in proptest::sample::select(vec![0.5, 0.6, 0.7, 0.8]),
+        ) {
+            let candidates: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(
+                closest(&text, candidates.iter().copied(), cutoff),
+                closest_by_brute_force(&text, &candidates, cutoff)
+            );
         }
     }
 }
