@@ -51,7 +51,10 @@ where
 /// counts of letters each has that the other lacks) is a lower bound on their Damerau–Levenshtein
 /// distance (an insertion, deletion or substitution changes it by at most one, a transposition
 /// not at all), and far cheaper, so most candidates are passed over on it alone.
-pub(crate) struct Bag([u16; 128]);
+pub(crate) struct Bag {
+    counts: [u16; 128],
+    len: usize,
+}
 
 impl Bag {
     /// The counts of an ASCII name's bytes (other bytes are folded in; pass ASCII only).
@@ -61,17 +64,27 @@ impl Bag {
             let slot = &mut counts[usize::from(b & 0x7F)];
             *slot = slot.saturating_add(1);
         }
-        Bag(counts)
+        Bag {
+            counts,
+            len: bytes.len(),
+        }
     }
 
-    /// The bag distance from this name to the ASCII name `other`.
+    /// The bag distance from this name to the ASCII name `other`: `other`'s letters are matched
+    /// against a copy of the counts, in one pass over `other`.
     pub(crate) fn distance(&self, other: &[u8]) -> usize {
-        let theirs = Bag::of(other);
-        let (mut only_mine, mut only_theirs) = (0usize, 0usize);
-        for (&a, &b) in self.0.iter().zip(theirs.0.iter()) {
-            only_mine += usize::from(a.saturating_sub(b));
-            only_theirs += usize::from(b.saturating_sub(a));
+        let mut left = self.counts;
+        let mut only_theirs = 0usize;
+        for &b in other {
+            let slot = &mut left[usize::from(b & 0x7F)];
+            if *slot > 0 {
+                *slot -= 1;
+            } else {
+                only_theirs += 1;
+            }
         }
+        let matched = other.len() - only_theirs;
+        let only_mine = self.len.saturating_sub(matched);
         only_mine.max(only_theirs)
     }
 }
