@@ -6,6 +6,7 @@
 //! type, an unknown user, a refused count) are skipped with their issue. No rule is applied here.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::model::{SheetName, input_id, thousands};
 
@@ -123,7 +124,8 @@ const USER_SUGGESTION_WORK: u64 = 100_000_000;
 
 /// The user_ids of the Users table, for UNKNOWN_USER and its suggestion.
 struct KnownUsers {
-    ids: HashSet<String>,
+    /// Each id once, shared by the records of that User.
+    ids: HashSet<Arc<str>>,
     by_lower: HashMap<String, String>,
     /// By [`fold_lookalikes`]; the first id wins.
     by_folded: HashMap<String, String>,
@@ -147,7 +149,10 @@ impl KnownUsers {
                 .or_insert_with(|| u.user_id.clone());
         }
         KnownUsers {
-            ids: users.iter().map(|u| u.user_id.clone()).collect(),
+            ids: users
+                .iter()
+                .map(|u| Arc::from(u.user_id.as_str()))
+                .collect(),
             by_lower,
             by_folded,
             list: users.iter().map(|u| u.user_id.clone()).collect(),
@@ -155,8 +160,9 @@ impl KnownUsers {
         }
     }
 
-    fn contains(&self, id: &str) -> bool {
-        self.ids.contains(id)
+    /// The id, shared, when it is a User's.
+    fn get(&self, id: &str) -> Option<&Arc<str>> {
+        self.ids.get(id)
     }
 
     /// The same id in another case; else one that differs only by look-alike characters
@@ -434,21 +440,22 @@ impl<'o> Reader<'o> {
     }
 
     /// Whether `id` is a User; UNKNOWN_USER (with the likely id) when not.
+    /// The id shared by the User's records, or an UNKNOWN_USER issue when `id` is no User's.
     fn check_user(
         &mut self,
         known: &KnownUsers,
         id: &str,
         cell: &CellRef,
         v: RawValue<'_>,
-    ) -> bool {
-        if known.contains(id) {
-            return true;
+    ) -> Option<Arc<str>> {
+        if let Some(shared) = known.get(id) {
+            return Some(Arc::clone(shared));
         }
         let what = format!("\"{id}\" is not a user_id of the Users table; the row is skipped");
         self.issue(IssueCode::UnknownUser, cell.clone(), v, what, None);
         self.unknown_users
             .push((self.issues.len() - 1, id.to_string()));
-        false
+        None
     }
 
     /// Takes the issues another reader found (after this one's).
@@ -567,9 +574,9 @@ impl<'o> Reader<'o> {
                 }
                 let (non_domestic, _, nd_refused) = self.count(&row, Field::NonDomestic);
                 let id_value = row.sheet.value(id_cell.row, id_cell.col);
-                if !self.check_user(known, &user_id, &id_cell, id_value) {
+                let Some(user_id) = self.check_user(known, &user_id, &id_cell, id_value) else {
                     continue;
-                }
+                };
                 let (Some(as_of_date), Some(as_of_cell), Some(domestic)) =
                     (as_of.value, as_of.cell, domestic)
                 else {
@@ -602,7 +609,7 @@ impl<'o> Reader<'o> {
         let mut order: Vec<u32> = (0..out.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| {
             let (x, y) = (&out[a as usize], &out[b as usize]);
-            (x.user_id.as_str(), x.as_of, a).cmp(&(y.user_id.as_str(), y.as_of, b))
+            (&*x.user_id, x.as_of, a).cmp(&(&*y.user_id, y.as_of, b))
         });
         let mut keep = vec![true; out.len()];
         let mut first = None::<usize>;
@@ -669,9 +676,9 @@ impl<'o> Reader<'o> {
                 let (remedial_completed_on, _) = self.date(&row, Field::RemedialCompletedOn);
                 let (follow_up_due_on, _) = self.date(&row, Field::FollowUpDueOn);
                 let id_value = row.sheet.value(id_cell.row, id_cell.col);
-                if !self.check_user(known, &user_id, &id_cell, id_value) {
+                let Some(user_id) = self.check_user(known, &user_id, &id_cell, id_value) else {
                     continue;
-                }
+                };
                 let Some((kind, cell)) = kind else {
                     continue;
                 };

@@ -114,7 +114,7 @@ fn reads_a_csv_register() -> TestResult {
     assert_eq!(reg.users[1].left_on.value, Some(d(2027, 12, 31)));
 
     assert_eq!(reg.premises.len(), 2);
-    assert_eq!(reg.premises[0].user_id, "U001");
+    assert_eq!(&*reg.premises[0].user_id, "U001");
     assert_eq!(reg.premises[0].as_of, d(2025, 12, 1));
     assert_eq!(reg.premises[0].domestic, 250_000);
     assert_eq!(reg.premises[0].non_domestic, 0);
@@ -505,7 +505,7 @@ fn a_table_split_across_files_is_concatenated_in_input_order() -> TestResult {
     assert_eq!(
         reg.assessments
             .iter()
-            .map(|a| (a.index, a.user_id.as_str()))
+            .map(|a| (a.index, &*a.user_id))
             .collect::<Vec<_>>(),
         [(0, "U002"), (1, "U001"), (2, "U001")]
     );

@@ -85,7 +85,7 @@ fn snapshots(v: &[&Snapshot]) -> Vec<JsonSnapshot> {
     v.iter()
         .map(|s| JsonSnapshot {
             source: s.cell.to_string(),
-            user_id: s.user_id.clone(),
+            user_id: s.user_id.to_string(),
             as_of: s.as_of,
             domestic: s.domestic,
             non_domestic: s.non_domestic,

@@ -100,7 +100,7 @@ pub fn timeline<'a>(
     let by_index: HashMap<usize, &Assessment> = register
         .assessments
         .iter()
-        .filter(|a| a.user_id == user_id)
+        .filter(|a| *a.user_id == *user_id)
         .map(|a| (a.index, a))
         .collect();
     let by_cell: HashMap<&CellRef, &Snapshot> =
@@ -191,7 +191,7 @@ pub fn timeline<'a>(
         register
             .premises
             .iter()
-            .filter(|s| s.user_id == user_id)
+            .filter(|s| *s.user_id == *user_id)
             .map(|s| row_key(&s.cell)),
     );
     let issues = issues
