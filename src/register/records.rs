@@ -396,13 +396,13 @@ impl<'o> Reader<'o> {
                     self.opts.today
                 );
                 self.issue(IssueCode::FutureDate, cell.clone(), v, what, None);
-                (Located::new(None, Some(cell)), true)
+                (Located::new(None, Some(cell.col)), true)
             }
-            Ok(d) => (Located::new(d, Some(cell)), false),
+            Ok(d) => (Located::new(d, Some(cell.col)), false),
             Err(why) => {
                 let what = format!("{} {why}", quoted(v));
                 self.issue(IssueCode::BadDate, cell.clone(), v, what, None);
-                (Located::new(None, Some(cell)), true)
+                (Located::new(None, Some(cell.col)), true)
             }
         }
     }
@@ -578,7 +578,7 @@ impl<'o> Reader<'o> {
                     continue;
                 };
                 let (Some(as_of_date), Some(as_of_cell), Some(domestic)) =
-                    (as_of.value, as_of.cell, domestic)
+                    (as_of.value, as_of.cell_in(&id_cell), domestic)
                 else {
                     continue;
                 };
@@ -747,7 +747,7 @@ impl<'o> Reader<'o> {
             return Located::default();
         };
         let Some(text) = text_of(v) else {
-            return Located::new(None, Some(cell));
+            return Located::new(None, Some(cell.col));
         };
         let s = parse_status(&text);
         if s.is_none() {
@@ -755,7 +755,7 @@ impl<'o> Reader<'o> {
             let what = format!("{} is not an assurance status; read as blank", quoted(v));
             self.issue(IssueCode::UnknownStatus, cell.clone(), v, what, suggestion);
         }
-        Located::new(s, Some(cell))
+        Located::new(s, Some(cell.col))
     }
 }
 

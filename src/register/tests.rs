@@ -105,7 +105,11 @@ fn reads_a_csv_register() -> TestResult {
     );
     assert_eq!(u.left_on.value, None);
     assert_eq!(
-        u.left_on.cell.as_ref().map(ToString::to_string).as_deref(),
+        u.left_on
+            .cell_in(&u.cell)
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some("users!F2")
     );
     assert_eq!(u.sms_notified_on.value, Some(d(2025, 6, 1)));
@@ -139,7 +143,7 @@ fn reads_a_csv_register() -> TestResult {
     assert_eq!(b.roles_covered, Some(vec![Role::ImportSupplier]));
     assert_eq!(b.scheduled_for.value, Some(d(2025, 3, 1)));
     assert_eq!(b.completed_on.value, None);
-    assert!(b.completed_on.cell.is_some());
+    assert!(b.completed_on.col().is_some());
     assert_eq!(
         reg.assessments[2].assurance_status.value,
         Some(RecordedStatus::ApprovedSubjectToSteps)
@@ -733,7 +737,7 @@ fn xlsx_with_aliases_dates_and_a_table_not_at_a1() -> TestResult {
     assert_eq!(a[0].completed_on.value, Some(d(2023, 3, 15)));
     assert_eq!(
         a[0].completed_on
-            .cell
+            .cell_in(&a[0].cell)
             .as_ref()
             .map(ToString::to_string)
             .as_deref(),

@@ -119,7 +119,7 @@ pub fn user_findings(
                             ),
                         )
                         .due(Some(due), Some(days))
-                        .at(uv.user.sms_notified_on.cell.clone().or(user_cell), None),
+                        .at(uv.user.sms_notified_on.cell_in(&uv.user.cell).or(user_cell), None),
                     );
                 }
             }
@@ -129,7 +129,7 @@ pub fn user_findings(
                     None,
                     "uses Shared Resources but no Smart Metering System notification (G5.27) is recorded",
                 )
-                .at(uv.user.sms_notified_on.cell.clone().or(user_cell), None),
+                .at(uv.user.sms_notified_on.cell_in(&uv.user.cell).or(user_cell), None),
             ),
         }
     }

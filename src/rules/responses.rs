@@ -27,10 +27,9 @@ fn judge(
 
 fn cell_of<T>(primary: &Located<T>, fallback: &Located<T>, row: &CellRef) -> Option<CellRef> {
     primary
-        .cell
-        .clone()
+        .cell_in(row)
         .filter(|_| primary.value.is_some())
-        .or_else(|| fallback.cell.clone())
+        .or_else(|| fallback.cell_in(row))
         .or_else(|| Some(row.clone()))
 }
 
@@ -151,7 +150,7 @@ pub fn follow_up(
             format!(
                 "a Follow-up Security Assessment after the {what} was required by {due} and none is completed ({days} days late)"
             ),
-            a.follow_up_due_on.cell.clone(),
+            a.follow_up_due_on.cell_in(&a.cell),
         )
     } else {
         let by = by.map(|f| f.source);
@@ -161,8 +160,8 @@ pub fn follow_up(
                 "a Follow-up Security Assessment after the {what} was required by {due} and completed {} ({days} days late)",
                 done.map(|d| d.to_string()).unwrap_or_default()
             ),
-            by.and_then(|f| f.completed_on.cell.clone())
-                .or(a.follow_up_due_on.cell.clone()),
+            by.and_then(|f| f.completed_on.cell_in(&f.cell))
+                .or(a.follow_up_due_on.cell_in(&a.cell)),
         )
     };
     sink.push(

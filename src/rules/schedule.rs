@@ -170,9 +170,9 @@ fn fmt_date(d: Option<NaiveDate>) -> String {
 fn completed_cell(row: &Row<'_>) -> CellRef {
     let a = row.source;
     if a.completed_on.value.is_some() {
-        a.completed_on.cell.clone()
+        a.completed_on.cell_in(&a.cell)
     } else {
-        a.submitted_on.cell.clone()
+        a.submitted_on.cell_in(&a.cell)
     }
     .unwrap_or_else(|| a.cell.clone())
 }
@@ -393,8 +393,7 @@ pub fn build_schedule<'a>(
         row_by_index(idx).map(|r| {
             r.source
                 .assurance_status
-                .cell
-                .clone()
+                .cell_in(&r.source.cell)
                 .filter(|_| r.source.assurance_status.value.is_some())
                 .unwrap_or_else(|| r.source.cell.clone())
         })
@@ -707,7 +706,7 @@ pub fn build_schedule<'a>(
                 .due(Some(d), Some(days))
                 .at(
                     booking
-                        .and_then(|r| r.source.scheduled_for.cell.clone())
+                        .and_then(|r| r.source.scheduled_for.cell_in(&r.source.cell))
                         .or(Some(source_of_due.clone())),
                     booking.map(|r| r.index()),
                 ),
@@ -728,7 +727,10 @@ pub fn build_schedule<'a>(
                 )
                 .category(det.category)
                 .due(Some(d), Some(late))
-                .at(r.source.scheduled_for.cell.clone(), Some(r.index())),
+                .at(
+                    r.source.scheduled_for.cell_in(&r.source.cell),
+                    Some(r.index()),
+                ),
             );
         }
         if booking.is_none() && as_of <= d && days_between(as_of, d) <= warn {

@@ -38,7 +38,7 @@ pub fn g8_50_b_submission(
                      ({days} days late)",
                     a.cell
                 ),
-                a.submitted_on.cell.clone(),
+                a.submitted_on.cell_in(&a.cell),
             )
         }
         Some(_) => return Vec::new(),
@@ -52,7 +52,9 @@ pub fn g8_50_b_submission(
                      recorded ({days} days late)",
                     a.cell
                 ),
-                a.submitted_on.cell.clone().or(a.completed_on.cell.clone()),
+                a.submitted_on
+                    .cell_in(&a.cell)
+                    .or(a.completed_on.cell_in(&a.cell)),
             )
         }
         None => return Vec::new(),

@@ -297,19 +297,20 @@ impl Records {
         out.clear();
         let Some(i) = self.at(r) else { return };
         let reg = &ctx.input.outcome.register;
-        let mut date = |l: &Located<NaiveDate>| {
-            if let (Some(d), Some(c)) = (l.value, &l.cell)
-                && c.row == r
-                && in_sheet(c, sheet)
+        // A date of the record whose row is `row`.
+        let mut date = |l: &Located<NaiveDate>, row: &CellRef| {
+            if let (Some(d), Some(col)) = (l.value, l.col())
+                && row.row == r
+                && in_sheet(row, sheet)
             {
-                out.push((c.col, Typed::Date(d)));
+                out.push((col, Typed::Date(d)));
             }
         };
         match self.table {
             Some(Table::Users) => {
                 let u = &reg.users[i];
-                date(&u.left_on);
-                date(&u.sms_notified_on);
+                date(&u.left_on, &u.cell);
+                date(&u.sms_notified_on, &u.cell);
             }
             Some(Table::Assessments) => {
                 let a = &reg.assessments[i];
@@ -324,7 +325,7 @@ impl Records {
                     &a.remedial_completed_on,
                     &a.follow_up_due_on,
                 ] {
-                    date(l);
+                    date(l, &a.cell);
                 }
             }
             Some(Table::Premises) => {

@@ -28,8 +28,8 @@ fn cell(sheet: &str, row: usize, col: u32) -> CellRef {
     }
 }
 
-fn located(date: Option<&str>, sheet: &str, row: usize, col: u32) -> Located<NaiveDate> {
-    Located::new(date.map(d), Some(cell(sheet, row, col)))
+fn located(date: Option<&str>, col: u32) -> Located<NaiveDate> {
+    Located::new(date.map(d), Some(col))
 }
 
 #[derive(Default)]
@@ -115,16 +115,16 @@ impl Reg {
             kind,
             purpose: r.purpose,
             roles_covered: r.roles_covered,
-            scheduled_for: located(r.scheduled, s, n, 4),
-            completed_on: located(r.completed, s, n, 5),
-            submitted_on: located(r.submitted, s, n, 6),
-            assurance_status: Located::new(r.status, Some(cell(s, n, 7))),
-            status_set_on: located(r.status_set, s, n, 8),
-            response_due_on: located(r.response_due, s, n, 9),
-            response_submitted_on: located(r.response_submitted, s, n, 10),
-            remedial_due_on: located(r.remedial_due, s, n, 11),
-            remedial_completed_on: located(r.remedial_completed, s, n, 12),
-            follow_up_due_on: located(r.follow_up_due, s, n, 13),
+            scheduled_for: located(r.scheduled, 4),
+            completed_on: located(r.completed, 5),
+            submitted_on: located(r.submitted, 6),
+            assurance_status: Located::new(r.status, Some(7)),
+            status_set_on: located(r.status_set, 8),
+            response_due_on: located(r.response_due, 9),
+            response_submitted_on: located(r.response_submitted, 10),
+            remedial_due_on: located(r.remedial_due, 11),
+            remedial_completed_on: located(r.remedial_completed, 12),
+            follow_up_due_on: located(r.follow_up_due, 13),
             cell: cell(s, n, 1),
         });
         index
