@@ -301,7 +301,8 @@ impl RawSheet {
 /// is missing (Premises only when some User is a Supplier or Network Party), two sheets of one
 /// workbook could be the same table, or the same file is given twice.
 pub fn read_register(paths: &[PathBuf], opts: &ReadOptions) -> Result<ReadOutcome, ReadError> {
-    let mut files = Vec::with_capacity(paths.len());
+    use rayon::prelude::*;
+    let mut labels = Vec::with_capacity(paths.len());
     let mut seen_paths = HashSet::new();
     for path in paths {
         let label = path.display().to_string();
@@ -312,9 +313,17 @@ pub fn read_register(paths: &[PathBuf], opts: &ReadOptions) -> Result<ReadOutcom
         if !seen_paths.insert(canonical) {
             return Err(ReadError::InputTwice { path: label });
         }
-        let bytes = read_bounded(path, &label, &opts.limits)?;
-        files.push((label, bytes));
+        labels.push(label);
     }
+    // The files are read side by side (a large register is gigabytes of CSV); the error, if
+    // any, is the first input's in order.
+    let files = paths
+        .par_iter()
+        .zip(labels)
+        .map(|(path, label)| read_bounded(path, &label, &opts.limits).map(|bytes| (label, bytes)))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
     let sources: Vec<(&str, &[u8])> = files
         .iter()
         .map(|(label, bytes)| (label.as_str(), bytes.as_slice()))
@@ -354,7 +363,6 @@ struct Sources {
 
 /// Reads every input into [`Sources`].
 fn read_sources(inputs: &[(&str, &[u8])], opts: &ReadOptions) -> Result<Sources, ReadError> {
-    let mut files = Vec::with_capacity(inputs.len());
     let mut csv_inputs = Vec::with_capacity(inputs.len());
     for &(label, bytes) in inputs {
         if bytes.len() as u64 > opts.limits.max_file_bytes {
@@ -366,22 +374,31 @@ fn read_sources(inputs: &[(&str, &[u8])], opts: &ReadOptions) -> Result<Sources,
                 max: opts.limits.max_file_bytes,
             });
         }
-        files.push(InputFile {
-            path: label.to_string(),
-            sha256: sha256_hex(bytes),
-        });
         csv_inputs.push(matches!(
             FileKind::of(Path::new(label)),
             Some(FileKind::Csv(_))
         ));
     }
+    use rayon::prelude::*;
+    // The inputs are hashed (for the report) while their cells are read.
+    let hash = || -> Vec<InputFile> {
+        inputs
+            .par_iter()
+            .map(|&(label, bytes)| InputFile {
+                path: label.to_string(),
+                sha256: sha256_hex(bytes),
+            })
+            .collect()
+    };
     // Inputs, and the sheets of a workbook, are read on rayon's threads. Which sheet crosses a
     // limit on the cells of the whole register then depends on which thread got there first, so
     // on any limit the inputs are read again one after the other, for the same error every time.
-    let sheets = match read_inputs(inputs, opts, true) {
-        Err(ReadError::LimitExceeded { .. }) => read_inputs(inputs, opts, false)?,
-        other => other?,
+    let read = || match read_inputs(inputs, opts, true) {
+        Err(ReadError::LimitExceeded { .. }) => read_inputs(inputs, opts, false),
+        other => other,
     };
+    let (files, sheets) = rayon::join(hash, read);
+    let sheets = sheets?;
     Ok(Sources {
         inputs: files,
         sheets,
