@@ -97,6 +97,10 @@ pub(crate) struct Cells {
     /// The last position placed, so that out-of-order placing is caught rather than corrupting
     /// the rows.
     last: Option<(u32, u32)>,
+    /// The most text the arena will be asked to hold, when the reader knows it (its limit on
+    /// text): growing by doubling then stops there instead of asking for twice what the
+    /// limit lets in just before refusing.
+    text_cap: Option<usize>,
 }
 
 impl Cells {
@@ -147,9 +151,24 @@ impl Cells {
         if end > u64::from(u32::MAX) {
             return Err(Overflow::Text(end));
         }
+        if let Some(cap) = self.text_cap
+            && self.text.capacity() - self.text.len() < t.len()
+        {
+            // As `String` would grow, but not past the cap (nor short of this text).
+            let len = self.text.len();
+            let grown = (2 * self.text.capacity())
+                .max(len + t.len())
+                .min(cap.max(len + t.len()));
+            self.text.reserve_exact(grown - len);
+        }
         self.text.push_str(t);
         // Both fit in u32: `end` was checked just above.
         Ok((start as u32, t.len() as u32))
+    }
+
+    /// Caps the text arena at `bytes`: see `text_cap`.
+    pub(crate) fn cap_text(&mut self, bytes: usize) {
+        self.text_cap = Some(bytes);
     }
 
     /// Reserves room for `cells` more cells in `rows` more rows (upper bounds the reader knows).
@@ -636,5 +655,20 @@ mod tests {
         ])
         .expect("small");
         assert_eq!(SheetCells::from(typed), cells);
+    }
+
+    #[test]
+    fn a_capped_text_arena_grows_no_further_than_its_cap() {
+        let mut cells = Cells::default();
+        cells.cap_text(1000);
+        let text = "x".repeat(300);
+        for _ in 0..3 {
+            cells.intern(RawValue::Text(&text)).expect("fits");
+        }
+        // Doubling would have asked for 1,200 bytes for the third; the cap holds it at 1,000.
+        assert_eq!(cells.text.capacity(), 1000);
+        // Past the cap, each text still fits exactly.
+        cells.intern(RawValue::Text(&text)).expect("fits");
+        assert_eq!(cells.text.len(), 1200);
     }
 }

@@ -347,11 +347,16 @@ struct Collector<'a> {
 
 impl<'a> Collector<'a> {
     fn new(path: &'a str, sheet: &'a str, budget: &'a CellBudget) -> Self {
+        // No sheet holds more text than the register may: one shared string copied into many
+        // cells must be refused at the limit, not first double the arena past it.
+        let mut cells = Cells::default();
+        let text_limit = budget.limits.max_decompressed_bytes;
+        cells.cap_text(usize::try_from(text_limit).unwrap_or(usize::MAX));
         Collector {
             path,
             sheet,
             budget,
-            cells: Cells::default(),
+            cells,
             dense: 0,
             last: None,
             sparse: None,
