@@ -172,9 +172,11 @@ impl Cells {
     }
 
     /// Reserves room for `cells` more cells in `rows` more rows (upper bounds the reader knows).
+    /// Only a hint: when the system will not give the room (an address-space limit), nothing is
+    /// reserved and the vectors grow as they fill.
     pub(crate) fn reserve_cells(&mut self, cells: usize, rows: usize) {
-        self.slots.reserve(cells);
-        self.row_starts.reserve(rows);
+        let _ = self.slots.try_reserve(cells);
+        let _ = self.row_starts.try_reserve(rows);
     }
 
     /// The length of row `r` so far (0 when it is not started).
@@ -296,11 +298,12 @@ pub(crate) struct TextCells {
 
 impl TextCells {
     /// Reserves room for `text` bytes, `cells` cells and `rows` rows (upper bounds the reader
-    /// knows; pages reserved and never written cost no memory).
+    /// knows; pages reserved and never written cost no memory). Only a hint, as
+    /// [`Cells::reserve_cells`] is.
     pub(crate) fn reserve(&mut self, text: usize, cells: usize, rows: usize) {
-        self.text.reserve(text);
-        self.ends.reserve(cells);
-        self.row_starts.reserve(rows);
+        let _ = self.text.try_reserve(text);
+        let _ = self.ends.try_reserve(cells);
+        let _ = self.row_starts.try_reserve(rows);
     }
 
     /// Rows, up to the last one pushed or ensured.

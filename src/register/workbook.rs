@@ -340,8 +340,8 @@ struct Collector<'a> {
     last: Option<(u32, u32)>,
     /// Every cell, once one came out of order.
     sparse: Option<Vec<(u32, u32, Slot)>>,
-    /// A bound on the cells the sheet can really hold, whatever its dimensions claim: the size
-    /// of the file it comes from (a stored cell takes at least a byte of it, compressed).
+    /// A bound on the reservation for the sheet, whatever its dimensions claim: the size of the
+    /// file it comes from, in cells (a hint, not a bound on the cells: deflate packs far more).
     size_bound: u64,
 }
 
@@ -367,8 +367,9 @@ impl<'a> Collector<'a> {
     /// Reserves the dense form of a sheet declaring `dims`, as far as the cell limit and the
     /// size bound allow: a large sheet then fills its vectors in place instead of copying them
     /// each time they double (and faulting in fresh pages for every copy). The dimensions are
-    /// only a hint: a few kilobytes can claim a million rows, so they never reserve more than
-    /// the file could hold; the pages reserved and not written cost no memory.
+    /// only a hint: a few kilobytes can claim a million rows, so a sheet never reserves more
+    /// cells than its file has bytes; the pages reserved and not written cost no memory, and a
+    /// reservation the system refuses (an address-space limit) is skipped, not fatal.
     fn reserve(&mut self, dims: calamine::Dimensions) {
         let rows = u64::from(dims.end.0) + 1;
         let cells = rows.saturating_mul(u64::from(dims.end.1) + 1);
