@@ -179,8 +179,10 @@ fn prescan(bytes: &[u8], delimiter: u8, limits: &super::Limits) -> Result<Shape,
     let max_fields = u64::from(limits.max_columns);
     let max_field = limits.max_csv_field_bytes as u64;
     let max_record = limits.max_csv_line_bytes as u64;
-    for &b in bytes {
+    for (i, &b) in bytes.iter().enumerate() {
         let line_break = b == b'\n' || b == b'\r';
+        // A line ends at `\n`, or at a `\r` not followed by one (old Mac files).
+        let line_end = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
         let ends_field = b == delimiter;
         match state {
             State::Quoted => {
@@ -188,7 +190,7 @@ fn prescan(bytes: &[u8], delimiter: u8, limits: &super::Limits) -> Result<Shape,
                     state = State::QuoteInQuoted;
                 } else {
                     field += 1;
-                    shape.lines += usize::from(b == b'\n');
+                    shape.lines += usize::from(line_end);
                 }
             }
             State::QuoteInQuoted if b == b'"' => {
@@ -202,8 +204,8 @@ fn prescan(bytes: &[u8], delimiter: u8, limits: &super::Limits) -> Result<Shape,
                 state = State::Start;
             }
             _ if line_break => {
-                shape.lines += usize::from(b == b'\n');
-                shape.fields += usize::from(b == b'\n');
+                shape.lines += usize::from(line_end);
+                shape.fields += usize::from(line_end);
                 fields = 1;
                 field = 0;
                 record = 0;
@@ -407,6 +409,16 @@ mod tests {
         let s = read(text).expect("read");
         let stored: usize = (0..s.row_count() as u32).map(|r| s.row(r).len()).sum();
         assert!(stored <= shape.fields && s.row_count() <= shape.lines);
+        // Lines ended by a lone `\r` (old Mac files) are counted too.
+        let mac = b"User ID,Roles\rU001,IS\rU002,IS";
+        let shape = prescan(mac, b',', &Limits::default()).expect("within limits");
+        assert_eq!(
+            shape,
+            Shape {
+                fields: 6,
+                lines: 3
+            }
+        );
     }
 
     #[test]
