@@ -304,26 +304,38 @@ pub fn read_register(paths: &[PathBuf], opts: &ReadOptions) -> Result<ReadOutcom
     use rayon::prelude::*;
     let mut labels = Vec::with_capacity(paths.len());
     let mut seen_paths = HashSet::new();
+    let mut path_error = None;
     for path in paths {
         let label = path.display().to_string();
-        let canonical = std::fs::canonicalize(path).map_err(|source| ReadError::Io {
-            path: label.clone(),
-            source,
-        })?;
+        let canonical = match std::fs::canonicalize(path) {
+            Ok(c) => c,
+            Err(source) => {
+                path_error = Some(ReadError::Io {
+                    path: label,
+                    source,
+                });
+                break;
+            }
+        };
         if !seen_paths.insert(canonical) {
-            return Err(ReadError::InputTwice { path: label });
+            path_error = Some(ReadError::InputTwice { path: label });
+            break;
         }
         labels.push(label);
     }
-    // The files are read side by side (a large register is gigabytes of CSV); the error, if
-    // any, is the first input's in order.
-    let files = paths
+    // The files are read side by side (a large register is gigabytes of CSV). The error is the
+    // one of the first input in order that fails, as when each was checked and read in turn:
+    // the inputs before a path that cannot be used are read, and their errors come first.
+    let files = paths[..labels.len()]
         .par_iter()
         .zip(labels)
         .map(|(path, label)| read_bounded(path, &label, &opts.limits).map(|bytes| (label, bytes)))
         .collect::<Vec<_>>()
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some(e) = path_error {
+        return Err(e);
+    }
     let sources: Vec<(&str, &[u8])> = files
         .iter()
         .map(|(label, bytes)| (label.as_str(), bytes.as_slice()))

@@ -949,9 +949,22 @@ fn limits_and_repeated_inputs() -> TestResult {
     ));
     let missing = dir.path().join("nope.csv");
     assert!(matches!(
-        read_register(&[missing], &opts()),
+        read_register(std::slice::from_ref(&missing), &opts()),
         Err(ReadError::Io { .. })
     ));
+    // Inputs are read side by side, but the error is the first input's in order: a file too
+    // big before a missing one is reported, as when each was checked and read in turn.
+    let e = read_register(&[paths[0].clone(), missing], &small).expect_err("file too big");
+    assert!(
+        matches!(
+            &e,
+            ReadError::LimitExceeded {
+                limit: LimitKind::FileBytes,
+                ..
+            }
+        ),
+        "{e}"
+    );
     Ok(())
 }
 
