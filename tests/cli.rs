@@ -517,6 +517,31 @@ fn exit_code_2_for_a_missing_file() {
 }
 
 #[test]
+fn exit_code_2_when_two_reports_name_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("audit.out");
+    let same = out_path.to_str().unwrap();
+    // The same file, named two ways.
+    let other = dir.path().join(".").join("audit.out");
+    let out = run(
+        &[
+            "audit",
+            "--as-of",
+            "2026-11-01",
+            "-o",
+            same,
+            "--json",
+            other.to_str().unwrap(),
+        ],
+        &[sample_xlsx()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("-o and --json both name"), "{err}");
+    assert!(!out_path.exists(), "nothing is written");
+}
+
+#[test]
 fn exit_code_2_for_a_bad_as_of() {
     let out = run(&["audit", "--as-of", "31/11/2026"], &[sample_xlsx()]);
     assert_eq!(out.status.code(), Some(2));

@@ -30,6 +30,7 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
             .num_threads(n)
             .build_global();
     }
+    refuse_shared_destinations(args)?;
     let loaded = config::load_rules(args.read.rules.as_deref())?;
     // Last month's report is checked before the register is read, so a wrong file fails fast.
     let previous = match &args.compare_to {
@@ -148,6 +149,51 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
     std::mem::forget(outcome);
     std::mem::forget(audit);
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// Each report needs a file of its own: the workbook and the JSON report are written side by
+/// side, and two reports renamed onto one path would leave whichever came last.
+fn refuse_shared_destinations(args: &AuditArgs) -> Result<(), RunError> {
+    let named = [
+        ("-o", args.output.as_deref()),
+        ("--json", report_file(args.json.as_deref())),
+        ("--findings-csv", report_file(args.findings_csv.as_deref())),
+    ];
+    let named: Vec<(&str, &Path)> = named
+        .into_iter()
+        .filter_map(|(flag, p)| p.map(|p| (flag, p)))
+        .collect();
+    for (i, (a, pa)) in named.iter().enumerate() {
+        for (b, pb) in &named[i + 1..] {
+            if destination(pa) == destination(pb) {
+                return Err(RunError::Usage(format!(
+                    "{a} and {b} both name {}: give each report a file of its own",
+                    pa.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A report's file, unless it goes to standard output (`-`).
+fn report_file(dest: Option<&str>) -> Option<&Path> {
+    dest.filter(|d| *d != "-").map(Path::new)
+}
+
+/// Where `dest` will be written: its canonical path, or its folder's followed by its name.
+fn destination(dest: &Path) -> std::path::PathBuf {
+    if let Ok(p) = std::fs::canonicalize(dest) {
+        return p;
+    }
+    let dir = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (std::fs::canonicalize(dir), dest.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => dest.to_path_buf(),
+    }
 }
 
 /// The options of the run, as the About sheet lists them.
