@@ -74,6 +74,7 @@ pub(crate) fn read_csv(
     let mut breaks_before: u64 = 0;
     let mut embedded_breaks: u64 = 0;
     let mut record = ::csv::StringRecord::new();
+    let mut stored: u64 = 0;
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
@@ -138,6 +139,14 @@ pub(crate) fn read_csv(
             continue;
         }
         budget.take(non_empty, path, stem)?;
+        // The stored form holds every field up to the last non-empty one of its line, empty
+        // ones too: a file of lines of delimiters with one value at the end is small in non-empty
+        // cells and large once stored, so the stored cells count against the limit as well (as
+        // a workbook sheet's do once made dense).
+        stored += len as u64;
+        if stored > limits.max_cells {
+            return Err(limit(LimitKind::Cells, stored, limits.max_cells));
+        }
         // Row numbers only grow, so each row comes after every row pushed so far. A row is kept
         // up to its last non-empty field (`len`).
         let row = u32::try_from(row).unwrap_or(u32::MAX);
@@ -418,6 +427,36 @@ mod tests {
                 fields: 6,
                 lines: 3
             }
+        );
+    }
+
+    #[test]
+    fn stored_cells_count_against_the_cell_limit() {
+        // Two non-empty cells, but twelve stored (the empty fields before the last value).
+        let budget = CellBudget::new(Limits {
+            max_cells: 10,
+            ..Limits::default()
+        });
+        let e = read_csv(
+            0,
+            "users.csv",
+            "users",
+            b"User ID\n,,,,,,,,,,x\n",
+            None,
+            &budget,
+        )
+        .expect_err("too many stored cells");
+        assert!(
+            matches!(
+                e,
+                ReadError::LimitExceeded {
+                    limit: LimitKind::Cells,
+                    found: 12,
+                    max: 10,
+                    ..
+                }
+            ),
+            "{e:?}"
         );
     }
 
