@@ -541,6 +541,54 @@ fn exit_code_2_when_two_reports_name_one_file() {
     assert!(!out_path.exists(), "nothing is written");
 }
 
+/// The reports are written through temporary files, which are private: each report gets the
+/// usual permissions of a new file (or keeps those of the file it replaces).
+#[cfg(unix)]
+#[test]
+fn reports_are_readable_like_any_new_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("audit.json");
+    let csv = dir.path().join("findings.csv");
+    let xlsx = dir.path().join("audit.xlsx");
+    let out = run(
+        &[
+            "audit",
+            "--as-of",
+            "2026-11-01",
+            "--quiet",
+            "--json",
+            json.to_str().unwrap(),
+            "--findings-csv",
+            csv.to_str().unwrap(),
+            "-o",
+            xlsx.to_str().unwrap(),
+        ],
+        &[sample_xlsx()],
+    );
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    for p in [&json, &csv, &xlsx] {
+        let mode = std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "{}", p.display());
+    }
+    // A report replacing a file keeps that file's permissions.
+    std::fs::set_permissions(&json, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = run(
+        &[
+            "audit",
+            "--as-of",
+            "2026-11-01",
+            "--quiet",
+            "--json",
+            json.to_str().unwrap(),
+        ],
+        &[sample_xlsx()],
+    );
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    let mode = std::fs::metadata(&json).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+}
+
 #[test]
 fn exit_code_2_for_a_bad_as_of() {
     let out = run(&["audit", "--as-of", "31/11/2026"], &[sample_xlsx()]);

@@ -149,6 +149,8 @@ pub(crate) fn write_output_with(
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
     write(tmp.as_file_mut()).map_err(err)?;
+    // Readable as the workbook is, not private as a temporary file is made.
+    crate::report::workbook::set_permissions(tmp.path(), path).map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
 }

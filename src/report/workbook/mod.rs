@@ -469,10 +469,10 @@ fn save(wb: &mut Workbook, out: &Path) -> Result<(), WorkbookError> {
     Ok(())
 }
 
-/// A temporary file is private to its owner; the workbook gets the permissions of the file it
-/// replaces, or the usual ones for a new file.
+/// A temporary file is private to its owner; a report written through one gets the permissions
+/// of the file it replaces, or the usual ones for a new file.
 #[cfg(unix)]
-fn set_permissions(tmp: &Path, out: &Path) -> std::io::Result<()> {
+pub(crate) fn set_permissions(tmp: &Path, out: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let perms = match std::fs::metadata(out) {
         Ok(m) => m.permissions(),
@@ -482,6 +482,6 @@ fn set_permissions(tmp: &Path, out: &Path) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn set_permissions(_: &Path, _: &Path) -> std::io::Result<()> {
+pub(crate) fn set_permissions(_: &Path, _: &Path) -> std::io::Result<()> {
     Ok(())
 }
