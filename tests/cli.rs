@@ -516,25 +516,26 @@ fn exit_code_2_for_a_missing_file() {
     assert!(err.contains("/nonexistent/register.xlsx"), "{err}");
 }
 
+/// `g8audit audit` of the sample register as of 2026-11-01, with `extra` options.
+fn audit_sample(extra: &[&str]) -> Output {
+    run(
+        &[&["audit", "--as-of", "2026-11-01"], extra].concat(),
+        &[sample_xlsx()],
+    )
+}
+
 #[test]
 fn exit_code_2_when_two_reports_name_one_file() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("audit.out");
-    let same = out_path.to_str().unwrap();
     // The same file, named two ways.
     let other = dir.path().join(".").join("audit.out");
-    let out = run(
-        &[
-            "audit",
-            "--as-of",
-            "2026-11-01",
-            "-o",
-            same,
-            "--json",
-            other.to_str().unwrap(),
-        ],
-        &[sample_xlsx()],
-    );
+    let out = audit_sample(&[
+        "-o",
+        out_path.to_str().unwrap(),
+        "--json",
+        other.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("-o and --json both name"), "{err}");
@@ -547,46 +548,29 @@ fn exit_code_2_when_two_reports_name_one_file() {
 #[test]
 fn reports_are_readable_like_any_new_file() {
     use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("audit.json");
     let csv = dir.path().join("findings.csv");
     let xlsx = dir.path().join("audit.xlsx");
-    let out = run(
-        &[
-            "audit",
-            "--as-of",
-            "2026-11-01",
-            "--quiet",
-            "--json",
-            json.to_str().unwrap(),
-            "--findings-csv",
-            csv.to_str().unwrap(),
-            "-o",
-            xlsx.to_str().unwrap(),
-        ],
-        &[sample_xlsx()],
-    );
+    let out = audit_sample(&[
+        "--quiet",
+        "--json",
+        json.to_str().unwrap(),
+        "--findings-csv",
+        csv.to_str().unwrap(),
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
     assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
     for p in [&json, &csv, &xlsx] {
-        let mode = std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o644, "{}", p.display());
+        assert_eq!(mode(p), 0o644, "{}", p.display());
     }
     // A report replacing a file keeps that file's permissions.
     std::fs::set_permissions(&json, std::fs::Permissions::from_mode(0o640)).unwrap();
-    let out = run(
-        &[
-            "audit",
-            "--as-of",
-            "2026-11-01",
-            "--quiet",
-            "--json",
-            json.to_str().unwrap(),
-        ],
-        &[sample_xlsx()],
-    );
+    let out = audit_sample(&["--quiet", "--json", json.to_str().unwrap()]);
     assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
-    let mode = std::fs::metadata(&json).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o640);
+    assert_eq!(mode(&json), 0o640);
 }
 
 #[test]

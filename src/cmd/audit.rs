@@ -10,7 +10,9 @@ use crate::cli::{AuditArgs, FailOn};
 use crate::config::{self, ConfigError};
 use crate::report;
 use crate::report::compare;
-use crate::report::workbook::{PreparedWorkbook, WorkbookInput, prepare_workbook};
+use crate::report::workbook::{
+    PreparedWorkbook, WorkbookInput, canonical_target, prepare_workbook,
+};
 use crate::rules::findings::Severity;
 use crate::rules::{self, AuditParams};
 
@@ -181,19 +183,10 @@ fn report_file(dest: Option<&str>) -> Option<&Path> {
     dest.filter(|d| *d != "-").map(Path::new)
 }
 
-/// Where `dest` will be written: its canonical path, or its folder's followed by its name.
+/// Where `dest` will be written (see [`canonical_target`]), or `dest` itself when that cannot be
+/// worked out.
 fn destination(dest: &Path) -> std::path::PathBuf {
-    if let Ok(p) = std::fs::canonicalize(dest) {
-        return p;
-    }
-    let dir = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    match (std::fs::canonicalize(dir), dest.file_name()) {
-        (Ok(dir), Some(name)) => dir.join(name),
-        _ => dest.to_path_buf(),
-    }
+    canonical_target(dest).unwrap_or_else(|| dest.to_path_buf())
 }
 
 /// The options of the run, as the About sheet lists them.

@@ -377,15 +377,7 @@ struct Sources {
 fn read_sources(inputs: &[(&str, &[u8])], opts: &ReadOptions) -> Result<Sources, ReadError> {
     let mut csv_inputs = Vec::with_capacity(inputs.len());
     for &(label, bytes) in inputs {
-        if bytes.len() as u64 > opts.limits.max_file_bytes {
-            return Err(ReadError::LimitExceeded {
-                path: label.to_string(),
-                sheet: None,
-                limit: LimitKind::FileBytes,
-                found: bytes.len() as u64,
-                max: opts.limits.max_file_bytes,
-            });
-        }
+        check_file_bytes(label, bytes.len() as u64, &opts.limits)?;
         csv_inputs.push(matches!(
             FileKind::of(Path::new(label)),
             Some(FileKind::Csv(_))
@@ -509,26 +501,25 @@ fn read_bounded(path: &Path, label: &str, limits: &Limits) -> Result<Vec<u8>, Re
         source,
     };
     let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > limits.max_file_bytes {
-        return Err(ReadError::LimitExceeded {
-            path: label.to_string(),
-            sheet: None,
-            limit: LimitKind::FileBytes,
-            found: meta.len(),
-            max: limits.max_file_bytes,
-        });
-    }
+    check_file_bytes(label, meta.len(), limits)?;
     let bytes = std::fs::read(path).map_err(io)?;
-    if bytes.len() as u64 > limits.max_file_bytes {
+    // The file may have grown since its size was read.
+    check_file_bytes(label, bytes.len() as u64, limits)?;
+    Ok(bytes)
+}
+
+/// `max_file_bytes`, for an input of `found` bytes.
+fn check_file_bytes(label: &str, found: u64, limits: &Limits) -> Result<(), ReadError> {
+    if found > limits.max_file_bytes {
         return Err(ReadError::LimitExceeded {
             path: label.to_string(),
             sheet: None,
             limit: LimitKind::FileBytes,
-            found: bytes.len() as u64,
+            found,
             max: limits.max_file_bytes,
         });
     }
-    Ok(bytes)
+    Ok(())
 }
 
 /// Lower-case hex SHA-256.

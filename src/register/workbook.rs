@@ -478,13 +478,7 @@ impl<'a> Collector<'a> {
         }
         let max = self.budget.limits.max_cells;
         if dense > max {
-            return Err(ReadError::LimitExceeded {
-                path: self.path.to_string(),
-                sheet: Some(self.sheet.to_string()),
-                limit: LimitKind::Cells,
-                found: dense,
-                max,
-            });
+            return Err(self.limit(LimitKind::Cells, dense, max));
         }
         for (r, c, slot) in cells {
             self.cells.place(r, c, slot).map_err(|o| self.overflow(o))?;

@@ -195,8 +195,9 @@ fn finding_order(a: &Finding, b: &Finding) -> Ordering {
         ))
 }
 
-/// Puts the per-User results (in view order, each already sorted by [`audit_user`]) together:
-/// schedules and findings by user_id, row notes by assessment row, snapshot uses in view order.
+/// Puts the per-User results (in view order; each User's schedules and findings already sorted
+/// by [`audit_user`]) together: schedules and findings by user_id, row notes by assessment row,
+/// snapshot uses in view order.
 ///
 /// Sorting each User's few results in the parallel map, then the Users by id, gives exactly what
 /// one stable sort of all the results did (with the concatenation, nearly a tenth of the stage on
@@ -253,7 +254,8 @@ fn merge<T>(same: &[usize], lists: &mut [Vec<T>], order: impl FnMut(&T, &T) -> O
 }
 
 /// The lists one after the other. Each element is moved once, into a list of the final size,
-/// and each list is freed as soon as it is emptied, so the results are never all held twice.
+/// and each list is freed as soon as it is emptied (its memory goes back to the allocator for
+/// what comes next; the list of the final size is still one more allocation of all of them).
 fn concat<T>(lists: Vec<Vec<T>>) -> Vec<T> {
     let mut all = Vec::with_capacity(lists.iter().map(Vec::len).sum());
     for list in lists {
@@ -301,9 +303,9 @@ fn audit_user(ctx: &Context<'_>, i: usize) -> UserAudit {
         }
     }
     out.findings = sink.findings;
-    // Report order within the User (see `in_report_order`); the sorts are stable.
+    // Report order within the User (see `in_report_order`); the sorts are stable. The row notes
+    // are sorted once, all together, when the Users' results are put together.
     out.schedules.sort_by_key(|s| s.regime);
     out.findings.sort_by(finding_order);
-    out.row_notes.sort_by_key(|n| (n.assessment, n.regime));
     out
 }

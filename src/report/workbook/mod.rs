@@ -418,7 +418,7 @@ fn refuse_input(out: &Path, inputs: &[InputFile]) -> Result<(), WorkbookError> {
 
 /// The canonical path `out` will have: the file's own if it exists, else its directory's plus its
 /// name.
-fn canonical_target(out: &Path) -> Option<PathBuf> {
+pub(crate) fn canonical_target(out: &Path) -> Option<PathBuf> {
     if let Ok(p) = std::fs::canonicalize(out) {
         return Some(p);
     }
