@@ -45,14 +45,11 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
         "read",
         format!("reading {} input file(s)", args.read.inputs.len()),
     );
-    let mut outcome = read(&args.read, today)?;
+    // The raw cells are only copied into the workbook; without one each table's are freed as
+    // soon as its records are built, before the rules need the memory.
+    let outcome = read(&args.read, today, args.output.is_some())?;
     if !args.quiet {
         print_issues(&outcome.issues, &outcome.register.inputs);
-    }
-    if args.output.is_none() {
-        // The raw cells are only copied into the workbook; without one they are freed now (a
-        // few large blocks per sheet), before the rules need the memory.
-        drop(std::mem::take(&mut outcome.sheets));
     }
     let params = AuditParams {
         as_of,

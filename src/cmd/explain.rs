@@ -17,7 +17,7 @@ pub fn run(args: &ExplainArgs) -> Result<i32, RunError> {
         None => today,
     };
     let loaded = config::load_rules(args.read.rules.as_deref())?;
-    let outcome = read(&args.read, today)?;
+    let outcome = read(&args.read, today, false)?;
     let register = &outcome.register;
     let user_id = find_user(register, &args.user)?;
     let params = AuditParams {

@@ -85,7 +85,13 @@ pub fn main() -> i32 {
     }
 }
 
-pub(crate) fn read(args: &ReadArgs, today: chrono::NaiveDate) -> Result<ReadOutcome, RunError> {
+/// Reads the register of `args`. `keep_cells`: see [`ReadOptions::keep_cells`] (only the
+/// annotated workbook needs the cells once the records are built).
+pub(crate) fn read(
+    args: &ReadArgs,
+    today: chrono::NaiveDate,
+    keep_cells: bool,
+) -> Result<ReadOutcome, RunError> {
     let mapping = match &args.mapping {
         Some(p) => Some(Mapping::load(p)?),
         None => None,
@@ -98,6 +104,7 @@ pub(crate) fn read(args: &ReadArgs, today: chrono::NaiveDate) -> Result<ReadOutc
         today,
         mapping,
         limits: Limits::from_env()?,
+        keep_cells,
     };
     Ok(register::read_register(&args.inputs, &opts)?)
 }

@@ -8,7 +8,7 @@ use crate::config;
 pub fn run(args: &ValidateArgs) -> Result<i32, RunError> {
     let today = config::today()?;
     config::load_rules(args.read.rules.as_deref())?;
-    let outcome = read(&args.read, today)?;
+    let outcome = read(&args.read, today, false)?;
     let r = &outcome.register;
     if !args.quiet {
         print_issues(&outcome.issues, &r.inputs);

@@ -156,6 +156,11 @@ pub struct ReadOptions {
     pub mapping: Option<Mapping>,
     /// Bounds on what is read.
     pub limits: Limits,
+    /// Keep every sheet's cells in [`ReadOutcome::sheets`] (the annotated workbook copies them).
+    /// When false, each sheet keeps its name, table and columns, but its cells are freed as soon
+    /// as its records are built: for a large register they are as much memory as the records,
+    /// and the rules can then reuse it.
+    pub keep_cells: bool,
 }
 
 impl ReadOptions {
@@ -166,6 +171,7 @@ impl ReadOptions {
             today,
             mapping: None,
             limits: Limits::default(),
+            keep_cells: true,
         }
     }
 }
@@ -177,7 +183,8 @@ pub struct ReadOutcome {
     pub register: Register,
     /// Every refused value, in reading order (input, sheet, row, column).
     pub issues: Vec<InputIssue>,
-    /// Every worksheet of every input, used or not, in input and workbook order.
+    /// Every worksheet of every input, used or not, in input and workbook order (without their
+    /// cells unless [`ReadOptions::keep_cells`]).
     pub sheets: Vec<RawSheet>,
 }
 
@@ -247,6 +254,11 @@ impl RawSheet {
             cells: cells.into(),
             date1904,
         }
+    }
+
+    /// Frees the cells (the sheet then reads as empty); the name, table and columns stay.
+    fn free_cells(&mut self) {
+        self.cells = raw::SheetCells::default();
     }
 
     /// Rows, up to the last non-empty one.

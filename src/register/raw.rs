@@ -395,6 +395,13 @@ pub(crate) enum SheetCells {
     Text(TextCells),
 }
 
+impl Default for SheetCells {
+    /// No cells.
+    fn default() -> Self {
+        SheetCells::Text(TextCells::default())
+    }
+}
+
 impl SheetCells {
     /// Rows, up to the last one holding a cell (or ensured).
     pub(crate) fn row_count(&self) -> usize {

@@ -42,6 +42,10 @@ pub(crate) fn build(
         }
     }
 
+    // A sheet that holds no table is not read further.
+    for sheet in sheets.iter_mut().filter(|s| s.table.is_none()) {
+        free_cells(sheet, opts);
+    }
     let mut reader = Reader::new(opts);
     let users = reader.users(&sheets);
 
@@ -71,9 +75,33 @@ pub(crate) fn build(
     // the same id every time.
     let known = KnownUsers::new(&users);
     let (mut on_premises, mut on_assessments) = (Reader::new(opts), Reader::new(opts));
+    let mut premises_sheets = Vec::new();
+    let mut assessments_sheets = Vec::new();
+    for sheet in sheets.iter_mut() {
+        match sheet.table {
+            Some(Table::Users) => free_cells(sheet, opts),
+            Some(Table::Premises) => premises_sheets.push(sheet),
+            Some(Table::Assessments) => assessments_sheets.push(sheet),
+            None => {}
+        }
+    }
+    // Each table's cells are freed as soon as its records are built (unless kept), so that the
+    // table read second, and the rules, can reuse the memory.
     let (premises, assessments) = rayon::join(
-        || on_premises.premises(&sheets, &known),
-        || on_assessments.assessments(&sheets, &known),
+        || {
+            let out = on_premises.premises(&shared(&premises_sheets), &known);
+            premises_sheets
+                .into_iter()
+                .for_each(|s| free_cells(s, opts));
+            out
+        },
+        || {
+            let out = on_assessments.assessments(&shared(&assessments_sheets), &known);
+            assessments_sheets
+                .into_iter()
+                .for_each(|s| free_cells(s, opts));
+            out
+        },
     );
     reader.append(on_premises);
     reader.append(on_assessments);
@@ -112,6 +140,18 @@ pub(crate) fn build(
         issues,
         sheets,
     })
+}
+
+/// Frees the cells of a sheet whose records are built, unless [`ReadOptions::keep_cells`].
+fn free_cells(sheet: &mut RawSheet, opts: &ReadOptions) {
+    if !opts.keep_cells {
+        sheet.free_cells();
+    }
+}
+
+/// The sheets, read-only.
+fn shared<'s>(sheets: &'s [&mut RawSheet]) -> Vec<&'s RawSheet> {
+    sheets.iter().map(|s| &**s).collect()
 }
 
 /// How many distinct unknown user_ids get a "did you mean" search.
@@ -252,7 +292,7 @@ fn data_rows(sheet: &RawSheet) -> impl Iterator<Item = Row<'_>> {
 }
 
 /// The value of `cell`, looked up among `sheets`.
-fn cell_value<'a>(sheets: &'a [RawSheet], cell: &CellRef) -> RawValue<'a> {
+fn cell_value<'a>(sheets: &[&'a RawSheet], cell: &CellRef) -> RawValue<'a> {
     sheets
         .iter()
         .find(|s| s.input == cell.input as usize && *s.name == *cell.sheet)
@@ -543,12 +583,9 @@ impl<'o> Reader<'o> {
         users
     }
 
-    fn premises(&mut self, sheets: &[RawSheet], known: &KnownUsers) -> Vec<Snapshot> {
-        let tables = || {
-            sheets
-                .iter()
-                .filter(|s| s.table == Some(Table::Premises) && s.header_row.is_some())
-        };
+    /// The snapshots of the Premises `sheets`.
+    fn premises(&mut self, sheets: &[&RawSheet], known: &KnownUsers) -> Vec<Snapshot> {
+        let tables = || sheets.iter().copied().filter(|s| s.header_row.is_some());
         let mut out: Vec<Snapshot> = Vec::with_capacity(tables().map(|s| s.row_count()).sum());
         for sheet in tables() {
             for row in data_rows(sheet) {
@@ -603,7 +640,7 @@ impl<'o> Reader<'o> {
     /// millions of snapshots).
     fn drop_duplicate_snapshots(
         &mut self,
-        sheets: &[RawSheet],
+        sheets: &[&RawSheet],
         out: Vec<Snapshot>,
     ) -> Vec<Snapshot> {
         let mut order: Vec<u32> = (0..out.len() as u32).collect();
@@ -647,12 +684,9 @@ impl<'o> Reader<'o> {
             .collect()
     }
 
-    fn assessments(&mut self, sheets: &[RawSheet], known: &KnownUsers) -> Vec<Assessment> {
-        let tables = || {
-            sheets
-                .iter()
-                .filter(|s| s.table == Some(Table::Assessments))
-        };
+    /// The assessments of the Assessments `sheets`.
+    fn assessments(&mut self, sheets: &[&RawSheet], known: &KnownUsers) -> Vec<Assessment> {
+        let tables = || sheets.iter().copied();
         let mut out: Vec<Assessment> = Vec::with_capacity(tables().map(|s| s.row_count()).sum());
         for sheet in tables() {
             for row in data_rows(sheet) {

@@ -451,6 +451,52 @@ fn input_issues_with_cells_values_and_suggestions() -> TestResult {
     Ok(())
 }
 
+/// Without `keep_cells` (an audit with no workbook) the records and issues are the same: the
+/// issues that quote a cell found after the rows were read (a duplicate snapshot) still quote it.
+/// Each sheet keeps its name, table and columns, and no cells.
+#[test]
+fn without_keep_cells_the_register_is_the_same_and_the_cells_are_freed() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let users = write(dir.path(), "users.csv", "User ID,Roles\nU001,IS\nU002,OU\n");
+    let premises = write(
+        dir.path(),
+        "premises.csv",
+        "User ID,As Of,Domestic\nU001,01/11/2025,100\nU001,2025-11-01,120\nU003,2025-11-01,1\n",
+    );
+    let assessments = write(
+        dir.path(),
+        "assessments.csv",
+        "User ID,Type,Completed On\nU001,Full,2024-01-01\nU002,Ful,\n",
+    );
+    let notes = write(dir.path(), "notes.csv", "Anything\nat all\n");
+    let paths = [users, premises, assessments, notes];
+    let kept = read_register(&paths, &opts())?;
+    let freed = read_register(
+        &paths,
+        &ReadOptions {
+            keep_cells: false,
+            ..opts()
+        },
+    )?;
+    assert_eq!(freed.register, kept.register);
+    assert_eq!(freed.issues, kept.issues);
+    assert_eq!(
+        messages(&freed)[0],
+        "premises!B3: a second snapshot of \"U001\" on 2025-11-01 with different counts (domestic 120, non-domestic 0; premises!B2 has 100, 0); the first is kept"
+    );
+    assert_eq!(freed.issues[0].value, "2025-11-01");
+    assert_eq!(freed.sheets.len(), 4);
+    for (f, k) in freed.sheets.iter().zip(&kept.sheets) {
+        assert_eq!(
+            (&f.name, f.table, &f.columns),
+            (&k.name, k.table, &k.columns)
+        );
+        assert!(k.row_count() > 0, "{}", k.name);
+        assert_eq!(f.row_count(), 0, "{}", f.name);
+    }
+    Ok(())
+}
+
 #[test]
 fn date_order_mdy() -> TestResult {
     let dir = tempfile::tempdir()?;
