@@ -12,6 +12,7 @@ use crate::rules::Audit;
 use crate::rules::counts::Category;
 use crate::rules::findings::Finding;
 use crate::rules::forecast::ForecastMonth;
+use crate::rules::per_user::PerUser;
 use crate::rules::regime::Regime;
 use crate::rules::schedule::{Schedule, Status};
 use crate::rules::view::SetAside;
@@ -44,7 +45,7 @@ pub struct Report<'a> {
 /// The audit's schedules, each turned into a [`JsonSchedule`] only as it is written: the report
 /// of a large register never holds a second copy of them.
 #[derive(Debug, Clone, Copy)]
-pub struct Schedules<'a>(pub &'a [Schedule]);
+pub struct Schedules<'a>(pub &'a PerUser<Schedule>);
 
 impl Serialize for Schedules<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -56,7 +57,7 @@ impl Serialize for Schedules<'_> {
 /// `change` when the report is compared with an earlier one.
 #[derive(Debug, Clone, Copy)]
 pub struct Findings<'a> {
-    pub findings: &'a [Finding],
+    pub findings: &'a PerUser<Finding>,
     pub changes: Option<&'a Changes>,
 }
 

@@ -26,7 +26,10 @@ fn month_index(d: NaiveDate) -> i64 {
 
 /// A's month and the 11 after, zeros kept. A schedule counts when its next type is known and it
 /// is not left, not-subject, entry-incomplete or undetermined; an overdue one counts in A's month.
-pub fn forecast(schedules: &[Schedule], as_of: NaiveDate) -> Vec<ForecastMonth> {
+pub fn forecast<'s>(
+    schedules: impl IntoIterator<Item = &'s Schedule>,
+    as_of: NaiveDate,
+) -> Vec<ForecastMonth> {
     let first = month_index(as_of);
     let mut months: Vec<ForecastMonth> = (0..12)
         .map(|k| {

@@ -12,6 +12,7 @@ pub mod entry;
 pub mod findings;
 pub mod forecast;
 pub mod links;
+pub mod per_user;
 pub mod regime;
 pub mod register_data;
 pub mod responses;
@@ -35,6 +36,7 @@ use crate::model::{AssessmentType, CellRef, Register};
 use findings::{Finding, FindingCode};
 use forecast::ForecastMonth;
 use links::Links;
+use per_user::PerUser;
 use regime::Regime;
 use ruleset::{RuleSet, SharedVersion};
 use schedule::{Schedule, Status, UserAudit};
@@ -103,10 +105,10 @@ pub struct Audit {
     pub as_of: NaiveDate,
     /// Users audited (in the register at A).
     pub users: usize,
-    /// Sorted by user_id, then regime (`None` first).
-    pub schedules: Vec<Schedule>,
-    /// Sorted by user_id, regime, code, due, then source.
-    pub findings: Vec<Finding>,
+    /// Sorted by user_id, then regime (`None` first); kept per User.
+    pub schedules: PerUser<Schedule>,
+    /// Sorted by user_id, regime, code, due, then source; kept per User.
+    pub findings: PerUser<Finding>,
     pub forecast: Vec<ForecastMonth>,
     pub set_aside: SetAside,
     /// Rule versions applied, by id, with how many determinations used each.
@@ -207,7 +209,12 @@ fn finding_order(a: &Finding, b: &Finding) -> Ordering {
 fn in_report_order(
     view: &View<'_>,
     per_user: Vec<UserAudit>,
-) -> (Vec<Schedule>, Vec<Finding>, Vec<RowNote>, Vec<SnapshotUse>) {
+) -> (
+    PerUser<Schedule>,
+    PerUser<Finding>,
+    Vec<RowNote>,
+    Vec<SnapshotUse>,
+) {
     let n = per_user.len();
     let (mut schedules, mut findings) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let (mut row_notes, mut snapshot_uses) = (Vec::with_capacity(n), Vec::with_capacity(n));
@@ -226,15 +233,20 @@ fn in_report_order(
         schedules_by_id.push(merge(same, &mut schedules, |a, b| a.regime.cmp(&b.regime)));
         findings_by_id.push(merge(same, &mut findings, finding_order));
     }
-    let ((schedules, findings), (mut row_notes, snapshot_uses)) = rayon::join(
-        || rayon::join(|| concat(schedules_by_id), || concat(findings_by_id)),
-        || rayon::join(|| concat(row_notes), || concat(snapshot_uses)),
-    );
+    // The schedules and findings stay in their Users' lists ([`PerUser`]); only the notes the
+    // workbook shows are put into one list (sorted by row).
+    let (mut row_notes, snapshot_uses) =
+        rayon::join(|| concat(row_notes), || concat(snapshot_uses));
     // No two notes share a key (an assessment row is one User's, and is in a schedule's chain
     // once), so an unstable sort, which needs no second buffer of all the notes, gives the one
     // order a stable sort would.
     row_notes.par_sort_unstable_by_key(|n| (n.assessment, n.regime));
-    (schedules, findings, row_notes, snapshot_uses)
+    (
+        PerUser::new(schedules_by_id),
+        PerUser::new(findings_by_id),
+        row_notes,
+        snapshot_uses,
+    )
 }
 
 /// The lists of the Users `same` (one id; in view order), taken out of `lists`: the one list

@@ -25,6 +25,7 @@ use rust_xlsxwriter::XlsxError;
 use crate::model::{CellRef, Located};
 use crate::register::{Field, RawSheet, RawValue, Table};
 use crate::rules::findings::{Finding, FindingCode};
+use crate::rules::per_user::PerUser;
 use crate::rules::schedule::Schedule;
 
 use super::Ctx;
@@ -563,11 +564,18 @@ impl UserNotes {
     }
 }
 
-/// The findings of one User: they are sorted by user_id first.
-fn user_findings<'f>(findings: &'f [Finding], user_id: &str) -> &'f [Finding] {
-    let start = findings.partition_point(|f| f.user_id.as_str() < user_id);
-    let end = start + findings[start..].partition_point(|f| f.user_id.as_str() == user_id);
-    &findings[start..end]
+/// The findings of one User: they are kept per User (Users sharing an id together), sorted by
+/// user_id.
+fn user_findings<'f>(findings: &'f PerUser<Finding>, user_id: &str) -> &'f [Finding] {
+    let lists = findings.lists();
+    fn first_id(list: &[Finding]) -> &str {
+        list.first().map_or("", |f| f.user_id.as_str())
+    }
+    let at = lists.partition_point(|l| first_id(l) < user_id);
+    match lists.get(at) {
+        Some(list) if first_id(list) == user_id => list,
+        _ => &[],
+    }
 }
 
 struct AssessmentNotes {

@@ -76,6 +76,7 @@ fn spec_3_results_are_in_report_order_whatever_the_register_order() {
     assert!(a.findings.len() > 3, "{:#?}", a.findings);
     assert!(
         a.findings
+            .iter()
             .is_sorted_by(|x, y| finding_key(x) <= finding_key(y))
     );
     assert!(a.row_notes.len() > 9, "{:#?}", a.row_notes);
