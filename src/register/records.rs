@@ -88,19 +88,11 @@ pub(crate) fn build(
     // Each table's cells are freed as soon as its records are built (unless kept), so that the
     // table read second, and the rules, can reuse the memory.
     let (premises, assessments) = rayon::join(
+        || read_then_free(premises_sheets, opts, |s| on_premises.premises(s, &known)),
         || {
-            let out = on_premises.premises(&shared(&premises_sheets), &known);
-            premises_sheets
-                .into_iter()
-                .for_each(|s| free_cells(s, opts));
-            out
-        },
-        || {
-            let out = on_assessments.assessments(&shared(&assessments_sheets), &known);
-            assessments_sheets
-                .into_iter()
-                .for_each(|s| free_cells(s, opts));
-            out
+            read_then_free(assessments_sheets, opts, |s| {
+                on_assessments.assessments(s, &known)
+            })
         },
     );
     reader.append(on_premises);
@@ -149,9 +141,18 @@ fn free_cells(sheet: &mut RawSheet, opts: &ReadOptions) {
     }
 }
 
-/// The sheets, read-only.
-fn shared<'s>(sheets: &'s [&mut RawSheet]) -> Vec<&'s RawSheet> {
-    sheets.iter().map(|s| &**s).collect()
+/// The records `read` builds from `sheets`; then the sheets' cells are freed, unless kept.
+fn read_then_free<T>(
+    sheets: Vec<&mut RawSheet>,
+    opts: &ReadOptions,
+    read: impl FnOnce(&[&RawSheet]) -> T,
+) -> T {
+    let shared: Vec<&RawSheet> = sheets.iter().map(|s| &**s).collect();
+    let out = read(&shared);
+    for sheet in sheets {
+        free_cells(sheet, opts);
+    }
+    out
 }
 
 /// How many distinct unknown user_ids get a "did you mean" search.
