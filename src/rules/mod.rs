@@ -131,7 +131,8 @@ pub struct Context<'a> {
 ///
 /// The view, the links and each User's audit run in parallel (rayon). Each User's audit also puts
 /// its own results in report order, so that putting all of them together is a sort of the Users
-/// by id and a concatenation (see [`in_report_order`]). The results never depend on the thread
+/// by id, each User's lists kept as they are ([`PerUser`], see [`in_report_order`]). The results
+/// never depend on the thread
 /// count: they are put in a fixed order, whatever the order in which Users were audited.
 pub fn audit(register: &Register, rules: &RuleSet, params: &AuditParams) -> Audit {
     let view = view::view_at(register, params.as_of);
@@ -198,12 +199,12 @@ fn finding_order(a: &Finding, b: &Finding) -> Ordering {
 }
 
 /// Puts the per-User results (in view order; each User's schedules and findings already sorted
-/// by [`audit_user`]) together: schedules and findings by user_id, row notes by assessment row,
-/// snapshot uses in view order.
+/// by [`audit_user`]) together: schedules and findings in their Users' lists, by user_id (not
+/// copied into one list); row notes in one list by assessment row, snapshot uses in view order.
 ///
 /// Sorting each User's few results in the parallel map, then the Users by id, gives exactly what
-/// one stable sort of all the results did (with the concatenation, nearly a tenth of the stage on
-/// one thread): within a User the order is the same, and Users with the same id (the reader keeps
+/// one stable sort of all the results did (that sort was nearly a tenth of the stage on one
+/// thread): within a User the order is the same, and Users with the same id (the reader keeps
 /// only the first of duplicate ids, so this is not expected) are merged here and sorted again,
 /// stably.
 fn in_report_order(
