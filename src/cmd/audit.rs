@@ -10,9 +10,7 @@ use crate::cli::{AuditArgs, FailOn};
 use crate::config::{self, ConfigError};
 use crate::report;
 use crate::report::compare;
-use crate::report::workbook::{
-    PreparedWorkbook, WorkbookInput, canonical_target, prepare_workbook,
-};
+use crate::report::workbook::{WorkbookInput, canonical_target, write_workbook};
 use crate::rules::findings::Severity;
 use crate::rules::{self, AuditParams};
 
@@ -83,20 +81,25 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
         );
     }
     let inputs = &outcome.register.inputs;
-    // The workbook's sheets are built on every core; its zip is then written on one. The JSON
-    // report is written meanwhile, on the core the save leaves idle. A failure to build the
-    // workbook does not stop the JSON report; errors are reported the JSON's first.
-    let workbook = args.output.as_ref().map(|out| {
-        let input = WorkbookInput {
-            audit: &audit,
-            outcome: &outcome,
-            rules: &loaded,
-            options: options(args, as_of),
-            warn_days: params.warn_days,
-            changes: changes.as_ref(),
-        };
-        prepare_workbook(&input, out)
-    });
+    // The workbook is built and saved on rayon's threads (each large sheet deflated on the
+    // thread that wrote it); the JSON report is written meanwhile, as one more task. A failure to
+    // build the workbook does not stop the JSON report; errors are reported the JSON's first.
+    let workbook = || {
+        args.output
+            .as_ref()
+            .map(|out| {
+                let input = WorkbookInput {
+                    audit: &audit,
+                    outcome: &outcome,
+                    rules: &loaded,
+                    options: options(args, as_of),
+                    warn_days: params.warn_days,
+                    changes: changes.as_ref(),
+                };
+                write_workbook(&input, out)
+            })
+            .transpose()
+    };
     let json = || -> Result<(), RunError> {
         let Some(dest) = &args.json else {
             return Ok(());
@@ -107,12 +110,7 @@ pub fn run(args: &AuditArgs) -> Result<i32, RunError> {
         }
         write_output_with(dest, inputs, |out| report::json::write(&report, out))
     };
-    let save = || {
-        workbook
-            .map(|w| w.and_then(PreparedWorkbook::save))
-            .transpose()
-    };
-    let (json, saved) = rayon::join(json, save);
+    let (json, saved) = rayon::join(json, workbook);
     json?;
     saved?;
     if let Some(dest) = &args.findings_csv {

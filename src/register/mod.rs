@@ -266,6 +266,11 @@ impl RawSheet {
         self.cells.row_count()
     }
 
+    /// Cells, each row counted up to its last non-empty one: how large a copy of the sheet is.
+    pub fn cell_count(&self) -> usize {
+        self.cells.cell_count()
+    }
+
     /// The 0-based row `r` (empty outside the data).
     pub fn row(&self, r: u32) -> RawRow<'_> {
         self.cells.row(r as usize)

@@ -403,6 +403,14 @@ impl Default for SheetCells {
 }
 
 impl SheetCells {
+    /// Cells stored: every cell of every row, up to each row's last non-empty one.
+    pub(crate) fn cell_count(&self) -> usize {
+        match self {
+            SheetCells::Typed(c) => c.slots.len(),
+            SheetCells::Text(c) => c.ends.len(),
+        }
+    }
+
     /// Rows, up to the last one holding a cell (or ensured).
     pub(crate) fn row_count(&self) -> usize {
         match self {

@@ -2,7 +2,7 @@
 //! options, each input with its SHA-256, the rules in force (every version's threshold tests and
 //! cycles), and the legends of the finding codes, statuses and colours.
 
-use rust_xlsxwriter::{Workbook, XlsxError};
+use rust_xlsxwriter::XlsxError;
 
 use crate::rules::counts::{Category, thousands};
 use crate::rules::findings::{ClauseOf, FindingCode};
@@ -10,7 +10,7 @@ use crate::rules::ruleset::ThresholdTest;
 use crate::rules::schedule::Status;
 
 use super::Ctx;
-use super::sheet::{Cell, Mode, SheetOut};
+use super::sheet::{Book, Cell, Mode, SheetOut};
 use super::styles::{Styles, Tone, severity_tone, status_tone};
 
 fn section(text: &str) -> Cell {
@@ -50,7 +50,7 @@ fn clause_text(c: FindingCode) -> String {
 }
 
 pub(super) fn write(
-    wb: &mut Workbook,
+    wb: &mut dyn Book,
     ctx: &Ctx<'_>,
     styles: &mut Styles,
 ) -> Result<(), XlsxError> {

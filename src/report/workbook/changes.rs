@@ -7,7 +7,7 @@
 //! nothing itself. The sheet is written as one logical table over as many parts as the row limit
 //! needs (so a very large month still fits), each section with its own heading row.
 
-use rust_xlsxwriter::{Workbook, XlsxError};
+use rust_xlsxwriter::XlsxError;
 
 use crate::report::compare::{Change, Changes, ScheduleChangeKind, ScheduleState};
 use crate::rules::findings::Severity;
@@ -15,7 +15,7 @@ use crate::rules::schedule::Status;
 
 use super::Ctx;
 use super::findings::print_setup;
-use super::sheet::{Cell, Mode, TableOut};
+use super::sheet::{Book, Cell, Mode, TableOut};
 use super::styles::{Styles, Tone, severity_tone, status_tone};
 
 const FINDING_HEADINGS: [&str; 10] = [
@@ -80,7 +80,7 @@ fn severity_of(s: Option<&str>) -> Tone {
 }
 
 pub(super) fn write(
-    wb: &mut Workbook,
+    wb: &mut dyn Book,
     ctx: &Ctx<'_>,
     changes: &Changes,
     styles: &mut Styles,

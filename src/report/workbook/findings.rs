@@ -2,10 +2,10 @@
 //! severity, each linked to the cell it rests on in the annotated input sheets. With
 //! `--compare-to` a first column says whether the finding is new or persisting.
 
-use rust_xlsxwriter::{Workbook, XlsxError};
+use rust_xlsxwriter::XlsxError;
 
 use super::Ctx;
-use super::sheet::{Cell, Mode, SheetOut, TableOut};
+use super::sheet::{Book, Cell, Mode, SheetOut, TableOut};
 use super::styles::{Styles, severity_tone};
 
 const HEADINGS: [&str; 10] = [
@@ -21,7 +21,7 @@ pub(super) fn print_setup(s: &mut SheetOut) -> Result<(), XlsxError> {
 }
 
 pub(super) fn write(
-    wb: &mut Workbook,
+    wb: &mut dyn Book,
     ctx: &Ctx<'_>,
     styles: &mut Styles,
 ) -> Result<(), XlsxError> {

@@ -2,10 +2,10 @@
 //! demand estimate of G8.11; SPEC §6.28) — the audit's own forecast, with a stacked column chart.
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Chart, ChartSolidFill, ChartType, Color, Workbook, XlsxError};
+use rust_xlsxwriter::{Chart, ChartSolidFill, ChartType, Color, XlsxError};
 
 use super::Ctx;
-use super::sheet::{Cell, Mode, SheetOut, Value};
+use super::sheet::{Book, Cell, Mode, SheetOut, Value};
 use super::styles::Styles;
 
 /// `2026-11` → 1 November 2026.
@@ -14,7 +14,7 @@ fn month_start(month: &str) -> Option<NaiveDate> {
 }
 
 pub(super) fn write(
-    wb: &mut Workbook,
+    wb: &mut dyn Book,
     ctx: &Ctx<'_>,
     styles: &mut Styles,
 ) -> Result<(), XlsxError> {

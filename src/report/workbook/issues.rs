@@ -1,17 +1,17 @@
 //! The Input issues sheet: every value the reader refused (SPEC §4.3), with a link to its cell in
 //! the copied input sheet, the value as it stood, what is wrong and the likely intended value.
 
-use rust_xlsxwriter::{Workbook, XlsxError};
+use rust_xlsxwriter::XlsxError;
 
 use super::Ctx;
 use super::findings::print_setup;
-use super::sheet::{Cell, Mode, TableOut};
+use super::sheet::{Book, Cell, Mode, TableOut};
 use super::styles::{Styles, Tone};
 
 const HEADINGS: [&str; 6] = ["Code", "Cell", "File", "Value", "Message", "Did you mean"];
 
 pub(super) fn write(
-    wb: &mut Workbook,
+    wb: &mut dyn Book,
     ctx: &Ctx<'_>,
     styles: &mut Styles,
 ) -> Result<(), XlsxError> {

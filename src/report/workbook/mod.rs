@@ -11,12 +11,16 @@
 //! sheet; `sheet` writes rows (strictly in order, so large sheets can stream to disk), `names`
 //! places the input sheets and builds the links to their cells, `styles` holds the colours.
 //!
-//! The file is built in memory and temporary files, written beside the output under a temporary
-//! name and renamed into place, so a failure never leaves a half-written workbook; an output that
-//! is one of the inputs is refused. Nothing depends on the clock: the same audit gives the same
-//! bytes.
+//! The sheets are written on rayon's threads: the report sheets by one task, each input sheet by
+//! a task of its own. Large sheets stream to temporary files, and each is deflated on the thread
+//! that wrote it, in a zip of its own, then spliced into the workbook's zip (`assemble`: saving
+//! the workbook whole deflates on one thread). The file is written beside the output under a
+//! temporary name and renamed into place, so a failure never leaves a half-written workbook; an
+//! output that is one of the inputs is refused. Nothing depends on the clock or on the threads:
+//! the same audit gives the same bytes.
 
 mod about;
+mod assemble;
 mod changes;
 mod findings;
 mod forecast;
@@ -44,8 +48,8 @@ use crate::rules::Audit;
 pub use names::internal_link;
 pub use sheet::EXCEL_MAX_ROWS;
 
+use assemble::{Apart, Slot};
 use names::{Names, SheetMap, is_csv_path, preferred_name};
-use rayon::prelude::*;
 use sheet::{Part, Prepared};
 use styles::Styles;
 
@@ -147,51 +151,20 @@ pub fn write_workbook_with(
     out: &Path,
     limits: &WorkbookLimits,
 ) -> Result<(), WorkbookError> {
-    prepare_workbook_with(input, out, limits)?.save()
-}
-
-/// The annotated workbook built for `out`, not yet saved: [`write_workbook`] in two steps, so
-/// that other work can share the machine with the save (the zip is written on one thread).
-///
-/// # Errors
-/// [`WorkbookError::OutputIsInput`] or [`WorkbookError::Xlsx`], as [`write_workbook`].
-pub fn prepare_workbook(
-    input: &WorkbookInput<'_>,
-    out: &Path,
-) -> Result<PreparedWorkbook, WorkbookError> {
-    prepare_workbook_with(input, out, &WorkbookLimits::default())
-}
-
-fn prepare_workbook_with(
-    input: &WorkbookInput<'_>,
-    out: &Path,
-    limits: &WorkbookLimits,
-) -> Result<PreparedWorkbook, WorkbookError> {
     refuse_input(out, &input.outcome.register.inputs)?;
-    let workbook = build_workbook(input, limits).map_err(|source| WorkbookError::Xlsx {
+    let Built {
+        mut workbook,
+        apart,
+    } = build_workbook(input, limits, true).map_err(|source| WorkbookError::Xlsx {
         path: out.to_path_buf(),
         source,
     })?;
-    Ok(PreparedWorkbook {
-        workbook,
-        out: out.to_path_buf(),
+    save_with(out, |file| {
+        assemble::write(&mut workbook, apart, std::io::BufWriter::new(file))?
+            .into_inner()
+            .map_err(|e| XlsxError::IoError(e.into_error()))?;
+        Ok(())
     })
-}
-
-/// A workbook from [`prepare_workbook`], every sheet built, waiting to be saved.
-pub struct PreparedWorkbook {
-    workbook: Workbook,
-    out: PathBuf,
-}
-
-impl PreparedWorkbook {
-    /// Saves the workbook to its file (through a temporary file beside it, renamed into place).
-    ///
-    /// # Errors
-    /// [`WorkbookError::Xlsx`] or [`WorkbookError::Io`], naming the file; no partial file is left.
-    pub fn save(mut self) -> Result<(), WorkbookError> {
-        save(&mut self.workbook, &self.out)
-    }
 }
 
 /// Writes the blank register template (`g8audit template -o register.xlsx`).
@@ -203,7 +176,7 @@ pub fn write_template(out: &Path) -> Result<(), WorkbookError> {
         path: out.to_path_buf(),
         source,
     })?;
-    save(&mut wb, out)
+    save_with(out, |file| wb.save_to_writer(file))
 }
 
 /// The sheets of the output and their parts, in order.
@@ -308,14 +281,25 @@ fn plan(input: &WorkbookInput<'_>, limits: &WorkbookLimits) -> (Plan, SheetMap) 
     )
 }
 
-/// Builds the annotated workbook in memory (and, for streamed sheets, temporary files).
+/// The annotated workbook, every sheet built: the workbook, and the sheets saved apart from it
+/// ([`assemble`]) with their places among its worksheets.
+struct Built {
+    workbook: Workbook,
+    apart: Vec<(usize, Apart)>,
+}
+
+/// Builds the annotated workbook in memory (and, for streamed sheets, temporary files). With
+/// `apart`, each streamed sheet is saved into a zip of its own as soon as it is written, on the
+/// thread that wrote it, and an empty stand-in takes its place in the workbook ([`assemble`]);
+/// without, every sheet is in the workbook (the tests compare the two).
 ///
 /// # Errors
 /// Whatever rust_xlsxwriter refuses.
-pub fn build_workbook(
+fn build_workbook(
     input: &WorkbookInput<'_>,
     limits: &WorkbookLimits,
-) -> Result<Workbook, XlsxError> {
+    apart: bool,
+) -> Result<Built, XlsxError> {
     let (plan, map) = plan(input, limits);
     let ctx = Ctx {
         input,
@@ -339,49 +323,85 @@ pub fn build_workbook(
         input.audit.as_of,
     )?);
     let mut styles = Styles::new();
-    // The input sheets (most of the cells) are copied on rayon's threads while this one writes
-    // the report sheets. Their worksheets are made here, since only the workbook can make a
-    // constant-memory worksheet, and every format they can use is registered first, so that the
-    // workbook's format table comes out in the same order whatever the threads do.
+    // The report sheets are written one after the other by one task, the input sheets (most of
+    // the cells) by a task each, on rayon's threads. Their streamed worksheets are made here,
+    // since only the workbook can make a constant-memory worksheet. Every format the copies can
+    // use is registered first and the copies only look formats up, so that the workbook's format
+    // table comes out in the same order whatever the threads do: after these, only the report
+    // task adds formats, in the order it first uses them.
     styles.register(&mut wb, &inputs::formats());
-    let mut books = ctx
-        .plan
+    let plan = &ctx.plan;
+    let report_parts =
+        plan.findings.len() + plan.schedule.len() + plan.changes.len() + plan.issues.len();
+    let mut reports = Prepared::new(&mut wb, report_parts, apart)?;
+    let mut copies = plan
         .inputs
         .iter()
-        .map(|(_, parts)| Prepared::new(&mut wb, parts.len()))
+        .map(|(_, parts)| Prepared::new(&mut wb, parts.len(), apart))
         .collect::<Result<Vec<_>, _>>()?;
     let frozen = styles.frozen();
-    let (reports, copies) = rayon::join(
-        || -> Result<(), XlsxError> {
-            summary::write(&mut wb, &ctx, &mut styles)?;
-            findings::write(&mut wb, &ctx, &mut styles)?;
-            schedule::write(&mut wb, &ctx, &mut styles)?;
-            forecast::write(&mut wb, &ctx, &mut styles)?;
-            if let Some(c) = input.changes {
-                changes::write(&mut wb, &ctx, c, &mut styles)?;
+    let mut copied: Vec<Result<(), XlsxError>> = plan.inputs.iter().map(|_| Ok(())).collect();
+    let mut reported = Ok(());
+    // Largest first, so that the last to finish is a small one; each thread takes the next
+    // task when it is free (FIFO).
+    let mut order: Vec<usize> = (0..copies.len()).collect();
+    order.sort_by_key(|&k| {
+        std::cmp::Reverse(ctx.input.outcome.sheets[plan.inputs[k].0].cell_count())
+    });
+    rayon::scope_fifo(|s| {
+        let ctx = &ctx;
+        let (reports, reported) = (&mut reports, &mut reported);
+        s.spawn_fifo(move |_| {
+            *reported = (|| -> Result<(), XlsxError> {
+                summary::write(reports, ctx, &mut styles)?;
+                findings::write(reports, ctx, &mut styles)?;
+                schedule::write(reports, ctx, &mut styles)?;
+                forecast::write(reports, ctx, &mut styles)?;
+                if let Some(c) = ctx.input.changes {
+                    changes::write(reports, ctx, c, &mut styles)?;
+                }
+                issues::write(reports, ctx, &mut styles)?;
+                about::write(reports, ctx, &mut styles)
+            })();
+        });
+        let mut tasks: Vec<_> = copies.iter_mut().zip(copied.iter_mut()).map(Some).collect();
+        for k in order {
+            let Some((book, result)) = tasks[k].take() else {
+                continue;
+            };
+            let (idx, parts) = &ctx.plan.inputs[k];
+            let mut styles = frozen.frozen();
+            s.spawn_fifo(move |_| {
+                let sheet = &ctx.input.outcome.sheets[*idx];
+                *result = inputs::write_sheet(book, ctx, &mut styles, sheet, parts);
+            });
+        }
+    });
+    reported?;
+    copied.into_iter().collect::<Result<(), _>>()?;
+    // The sheets in the order of the plan: Summary, Findings, Schedule, Forecast, Changes, the
+    // input sheets, Input issues, About.
+    let mut report_slots = reports.into_done().into_iter();
+    let before_inputs = 1 + plan.findings.len() + plan.schedule.len() + 1 + plan.changes.len();
+    let mut slots: Vec<Slot> = report_slots.by_ref().take(before_inputs).collect();
+    for book in copies {
+        slots.extend(book.into_done());
+    }
+    slots.extend(report_slots);
+    let mut apart = Vec::new();
+    for (k, slot) in slots.into_iter().enumerate() {
+        match slot {
+            Slot::Whole(ws) => wb.push_worksheet(*ws),
+            Slot::Apart(a) => {
+                wb.push_worksheet(a.stand_in.worksheet()?);
+                apart.push((k, a));
             }
-            Ok(())
-        },
-        || {
-            books
-                .par_iter_mut()
-                .zip(&ctx.plan.inputs)
-                .try_for_each(|(book, (idx, parts))| {
-                    let sheet = &ctx.input.outcome.sheets[*idx];
-                    inputs::write_sheet(book, &ctx, &mut frozen.frozen(), sheet, parts)
-                })
-        },
-    );
-    reports?;
-    copies?;
-    for book in books {
-        for ws in book.into_done() {
-            wb.push_worksheet(ws);
         }
     }
-    issues::write(&mut wb, &ctx, &mut styles)?;
-    about::write(&mut wb, &ctx, &mut styles)?;
-    Ok(wb)
+    Ok(Built {
+        workbook: wb,
+        apart,
+    })
 }
 
 /// Fixed document properties, so the same audit gives the same bytes: created on the audit date
@@ -443,8 +463,11 @@ fn same_file(_: &Path, _: &Path) -> bool {
     false
 }
 
-/// Saves to a temporary file beside `out`, then renames it into place.
-fn save(wb: &mut Workbook, out: &Path) -> Result<(), WorkbookError> {
+/// Writes the workbook with `write` to a temporary file beside `out`, then renames it into place.
+fn save_with(
+    out: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<(), XlsxError>,
+) -> Result<(), WorkbookError> {
     let io = |source| WorkbookError::Io {
         path: out.to_path_buf(),
         source,
@@ -458,11 +481,10 @@ fn save(wb: &mut Workbook, out: &Path) -> Result<(), WorkbookError> {
         .suffix(".xlsx.part")
         .tempfile_in(dir)
         .map_err(io)?;
-    wb.save_to_writer(tmp.as_file_mut())
-        .map_err(|source| WorkbookError::Xlsx {
-            path: out.to_path_buf(),
-            source,
-        })?;
+    write(tmp.as_file_mut()).map_err(|source| WorkbookError::Xlsx {
+        path: out.to_path_buf(),
+        source,
+    })?;
     tmp.as_file().sync_all().map_err(io)?;
     set_permissions(tmp.path(), out).map_err(io)?;
     tmp.persist(out).map_err(|e| io(e.error))?;
@@ -484,4 +506,101 @@ pub(crate) fn set_permissions(tmp: &Path, out: &Path) -> std::io::Result<()> {
 #[cfg(not(unix))]
 pub(crate) fn set_permissions(_: &Path, _: &Path) -> std::io::Result<()> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Cursor, Read};
+    use std::path::Path;
+
+    use chrono::NaiveDate;
+    use zip::ZipArchive;
+
+    use super::*;
+    use crate::config::load_rules;
+    use crate::register::{ReadOptions, read_register};
+    use crate::report::compare;
+    use crate::rules::{AuditParams, audit};
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    /// A zip's entries, in order: (name, inflated bytes).
+    type Entries = Vec<(String, Vec<u8>)>;
+
+    /// Every entry of a zip.
+    fn entries(zip: Vec<u8>) -> Result<Entries, Box<dyn std::error::Error>> {
+        let mut archive = ZipArchive::new(Cursor::new(zip))?;
+        let mut out = Vec::new();
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i)?;
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes)?;
+            out.push((entry.name()?.to_string(), bytes));
+        }
+        Ok(out)
+    }
+
+    /// Saving each streamed sheet apart and splicing it into the workbook's zip
+    /// ([`assemble`]) gives the workbook rust_xlsxwriter saves whole: the same entries, in the
+    /// same order, each inflating to the same bytes. On the sample register, with every kind of
+    /// sheet: continuation sheets (`Premises (2)` …, a small row limit), and a Changes sheet.
+    #[test]
+    fn sheets_saved_apart_make_the_same_workbook_as_one_save() -> TestResult {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 1).ok_or("date")?;
+        let rules = load_rules(None)?;
+        let outcome = read_register(
+            &[root.join("fixtures/sample/register.xlsx")],
+            &ReadOptions::new(as_of),
+        )?;
+        let params = |as_of| AuditParams {
+            as_of,
+            warn_days: 90,
+            stale_days: 45,
+            annotate: true,
+        };
+        // Last month's report, for a Changes sheet.
+        let before = audit(
+            &outcome.register,
+            &rules.rules,
+            &params(NaiveDate::from_ymd_opt(2026, 10, 1).ok_or("date")?),
+        );
+        let report = json::report(&before, &outcome.register.inputs, &outcome.issues);
+        let previous = compare::parse(json::to_string(&report).as_bytes(), Path::new("prev.json"))?;
+        let now = audit(&outcome.register, &rules.rules, &params(as_of));
+        let changes = compare::compare(&previous, &now);
+        let input = WorkbookInput {
+            audit: &now,
+            outcome: &outcome,
+            rules: &rules,
+            options: vec![("--as-of".into(), as_of.to_string())],
+            warn_days: 90,
+            changes: Some(&changes),
+        };
+        let limits = WorkbookLimits {
+            max_rows_per_sheet: 40,
+        };
+
+        let mut whole = build_workbook(&input, &limits, false)?;
+        assert!(whole.apart.is_empty());
+        let whole = entries(whole.workbook.save_to_buffer()?)?;
+
+        let built = build_workbook(&input, &limits, true)?;
+        let Built {
+            mut workbook,
+            apart,
+        } = built;
+        let saved_apart = apart.len();
+        let spliced = assemble::write(&mut workbook, apart, Cursor::new(Vec::new()))?;
+        let spliced = entries(spliced.into_inner())?;
+
+        // Findings, Schedule, Changes, every input copy and Input issues, over several sheets.
+        assert!(saved_apart > 10, "{saved_apart} sheets saved apart");
+        let names = |e: &[(String, Vec<u8>)]| e.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&spliced), names(&whole));
+        for ((name, a), (_, b)) in spliced.iter().zip(&whole) {
+            assert!(a == b, "{name} differs");
+        }
+        Ok(())
+    }
 }

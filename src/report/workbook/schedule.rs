@@ -4,11 +4,11 @@
 //! the category with the limbs and figures that decided it, the counts and their snapshot date,
 //! the rule version, and the last assessment.
 
-use rust_xlsxwriter::{Workbook, XlsxError};
+use rust_xlsxwriter::XlsxError;
 
 use super::Ctx;
 use super::findings::print_setup;
-use super::sheet::{Cell, Mode, TableOut};
+use super::sheet::{Book, Cell, Mode, TableOut};
 use super::styles::{Styles, status_tone};
 
 /// Who, where they stand, what is next and why first; the figures behind the category after.
@@ -35,7 +35,7 @@ const HEADINGS: [&str; 19] = [
 ];
 
 pub(super) fn write(
-    wb: &mut Workbook,
+    wb: &mut dyn Book,
     ctx: &Ctx<'_>,
     styles: &mut Styles,
 ) -> Result<(), XlsxError> {

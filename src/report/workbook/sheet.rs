@@ -11,6 +11,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{ColNum, ExcelDateTime, RowNum, Workbook, Worksheet, XlsxError};
 
+use super::assemble::{Apart, Slot};
 use super::styles::{Kind, Style, Styles, Tone};
 
 /// Excel's row limit.
@@ -264,7 +265,10 @@ pub trait Book {
     fn new_worksheet(&mut self, mode: Mode) -> Result<Worksheet, XlsxError>;
 
     /// Adds a finished worksheet (after the ones added before it).
-    fn add_worksheet(&mut self, ws: Worksheet);
+    ///
+    /// # Errors
+    /// When a sheet saved apart cannot be written ([`super::assemble`]).
+    fn add_worksheet(&mut self, sheet: Finished) -> Result<(), XlsxError>;
 }
 
 impl Book for Workbook {
@@ -275,34 +279,74 @@ impl Book for Workbook {
         }
     }
 
-    fn add_worksheet(&mut self, ws: Worksheet) {
-        self.push_worksheet(ws);
+    fn add_worksheet(&mut self, sheet: Finished) -> Result<(), XlsxError> {
+        self.push_worksheet(sheet.ws);
+        Ok(())
     }
+}
+
+/// What the workbook's own parts (`workbook.xml`, `app.xml`) say of a worksheet: its name, its
+/// filter and the rows printed on every page. A sheet saved apart ([`super::assemble`]) leaves an
+/// empty worksheet with these settings in its place, so those parts come out as if the sheet
+/// were there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StandIn {
+    pub name: String,
+    /// (first row, first column, last row, last column).
+    autofilter: Option<(u32, u16, u32, u16)>,
+    /// (first row, last row).
+    repeat_rows: Option<(u32, u32)>,
+}
+
+impl StandIn {
+    /// The empty worksheet that stands in for the sheet.
+    pub fn worksheet(&self) -> Result<Worksheet, XlsxError> {
+        let mut ws = Worksheet::new();
+        ws.set_name(&self.name)?;
+        if let Some((r0, c0, r1, c1)) = self.autofilter {
+            ws.autofilter(r0, c0, r1, c1)?;
+        }
+        if let Some((r0, r1)) = self.repeat_rows {
+            ws.set_repeat_rows(r0, r1)?;
+        }
+        Ok(ws)
+    }
+}
+
+/// A worksheet whose rows are all written, ready to be added to its workbook.
+pub struct Finished {
+    pub ws: Worksheet,
+    pub mode: Mode,
+    pub stand_in: StandIn,
 }
 
 /// Worksheets for a writer running on another thread. A constant-memory worksheet can only be
 /// made by the [`Workbook`] (it shares the workbook's formats and temporary directory), so the
-/// main thread makes as many as the writer will open; the writer keeps the finished ones, in
-/// order, for the main thread to add to the workbook.
+/// main thread makes as many as the writer will open. The writer keeps the finished ones, in
+/// order, for the main thread to add to the workbook; with `apart`, each finished
+/// constant-memory worksheet is saved on the writer's thread into a zip of its own
+/// ([`Slot::Apart`]), to be spliced into the workbook's.
 pub struct Prepared {
     fresh: std::vec::IntoIter<Worksheet>,
-    done: Vec<Worksheet>,
+    done: Vec<Slot>,
+    apart: bool,
 }
 
 impl Prepared {
-    /// `n` constant-memory worksheets made by `wb`.
-    pub fn new(wb: &mut Workbook, n: usize) -> Result<Prepared, XlsxError> {
+    /// `n` constant-memory worksheets made by `wb` (and any number of in-memory ones).
+    pub fn new(wb: &mut Workbook, n: usize, apart: bool) -> Result<Prepared, XlsxError> {
         let fresh = (0..n)
             .map(|_| wb.new_worksheet_with_constant_memory())
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Prepared {
             fresh: fresh.into_iter(),
             done: Vec::new(),
+            apart,
         })
     }
 
     /// The finished worksheets, in the order they were finished.
-    pub fn into_done(self) -> Vec<Worksheet> {
+    pub fn into_done(self) -> Vec<Slot> {
         self.done
     }
 }
@@ -319,8 +363,14 @@ impl Book for Prepared {
         }
     }
 
-    fn add_worksheet(&mut self, ws: Worksheet) {
-        self.done.push(ws);
+    fn add_worksheet(&mut self, sheet: Finished) -> Result<(), XlsxError> {
+        let slot = if self.apart && sheet.mode == Mode::Streamed {
+            Slot::Apart(Apart::save(sheet.ws, sheet.stand_in)?)
+        } else {
+            Slot::Whole(Box::new(sheet.ws))
+        };
+        self.done.push(slot);
+        Ok(())
     }
 }
 
@@ -365,6 +415,8 @@ pub fn wrapped_lines(text: &str, width: usize) -> usize {
 /// One worksheet being written, row after row.
 pub struct SheetOut {
     ws: Worksheet,
+    mode: Mode,
+    stand_in: StandIn,
     row: u32,
     widths: Vec<usize>,
     links: usize,
@@ -383,6 +435,11 @@ impl SheetOut {
         ws.set_name(name)?;
         Ok(SheetOut {
             ws,
+            mode,
+            stand_in: StandIn {
+                name: name.to_string(),
+                ..StandIn::default()
+            },
             row: 0,
             widths: Vec::new(),
             links: 0,
@@ -653,8 +710,10 @@ impl SheetOut {
         let last_row = self.row.saturating_sub(1).max(header_row);
         if let Some(last_col) = self.max_col {
             self.ws.autofilter(header_row, 0, last_row, last_col)?;
+            self.stand_in.autofilter = Some((header_row, 0, last_row, last_col));
         }
         self.ws.set_repeat_rows(header_row, header_row)?;
+        self.stand_in.repeat_rows = Some((header_row, header_row));
         Ok(())
     }
 
@@ -670,8 +729,11 @@ impl SheetOut {
                 self.ws.set_column_width(c as u16, width as f64)?;
             }
         }
-        wb.add_worksheet(self.ws);
-        Ok(())
+        wb.add_worksheet(Finished {
+            ws: self.ws,
+            mode: self.mode,
+            stand_in: self.stand_in,
+        })
     }
 }
 

@@ -8,7 +8,7 @@
 //! row.
 
 use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartPoint, ChartSolidFill, ChartType, Color, Workbook, XlsxError,
+    Chart, ChartDataLabel, ChartPoint, ChartSolidFill, ChartType, Color, XlsxError,
 };
 
 use crate::rules::counts::Category;
@@ -16,7 +16,7 @@ use crate::rules::findings::{FindingCode, Severity};
 use crate::rules::schedule::Status;
 
 use super::Ctx;
-use super::sheet::{Cell, Mode, SheetOut};
+use super::sheet::{Book, Cell, Mode, SheetOut};
 use super::styles::{STATUS_BY_URGENCY, Styles, Tone, severity_tone, status_tone, urgency};
 
 /// Longest explanation shown in the needs-attention list; the Schedule sheet has it whole.
@@ -44,7 +44,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 pub(super) fn write(
-    wb: &mut Workbook,
+    wb: &mut dyn Book,
     ctx: &Ctx<'_>,
     styles: &mut Styles,
 ) -> Result<(), XlsxError> {
