@@ -113,8 +113,12 @@ pub struct Audit {
     pub set_aside: SetAside,
     /// Rule versions applied, by id, with how many determinations used each.
     pub versions_applied: BTreeMap<String, usize>,
-    pub row_notes: Vec<RowNote>,
-    pub snapshot_uses: Vec<SnapshotUse>,
+    /// Each User's notes sorted by assessment row, then regime; the Users in view order (the
+    /// register's). Kept per User, as the schedules are: at a quarter of a million Users, one
+    /// list of them all was a second copy of every note while it was made.
+    pub row_notes: PerUser<RowNote>,
+    /// Each User's snapshot uses in the order they were made; the Users in view order.
+    pub snapshot_uses: PerUser<SnapshotUse>,
 }
 
 /// The shared, read-only state every User's audit looks at.
@@ -198,9 +202,10 @@ fn finding_order(a: &Finding, b: &Finding) -> Ordering {
         ))
 }
 
-/// Puts the per-User results (in view order; each User's schedules and findings already sorted
-/// by [`audit_user`]) together: schedules and findings in their Users' lists, by user_id (not
-/// copied into one list); row notes in one list by assessment row, snapshot uses in view order.
+/// Puts the per-User results (in view order; each User's lists already sorted by
+/// [`audit_user`]) together: schedules and findings in their Users' lists, by user_id; row notes
+/// and snapshot uses in their Users' lists, in view order. Nothing is copied into one list of
+/// all the Users' results.
 ///
 /// Sorting each User's few results in the parallel map, then the Users by id, gives exactly what
 /// one stable sort of all the results did (that sort was nearly a tenth of the stage on one
@@ -213,8 +218,8 @@ fn in_report_order(
 ) -> (
     PerUser<Schedule>,
     PerUser<Finding>,
-    Vec<RowNote>,
-    Vec<SnapshotUse>,
+    PerUser<RowNote>,
+    PerUser<SnapshotUse>,
 ) {
     let n = per_user.len();
     let (mut schedules, mut findings) = (Vec::with_capacity(n), Vec::with_capacity(n));
@@ -234,19 +239,11 @@ fn in_report_order(
         schedules_by_id.push(merge(same, &mut schedules, |a, b| a.regime.cmp(&b.regime)));
         findings_by_id.push(merge(same, &mut findings, finding_order));
     }
-    // The schedules and findings stay in their Users' lists ([`PerUser`]); only the notes the
-    // workbook shows are put into one list (sorted by row).
-    let (mut row_notes, snapshot_uses) =
-        rayon::join(|| concat(row_notes), || concat(snapshot_uses));
-    // No two notes share a key (an assessment row is one User's, and is in a schedule's chain
-    // once), so an unstable sort, which needs no second buffer of all the notes, gives the one
-    // order a stable sort would.
-    row_notes.par_sort_unstable_by_key(|n| (n.assessment, n.regime));
     (
         PerUser::new(schedules_by_id),
         PerUser::new(findings_by_id),
-        row_notes,
-        snapshot_uses,
+        PerUser::new(row_notes),
+        PerUser::new(snapshot_uses),
     )
 }
 
@@ -264,17 +261,6 @@ fn merge<T>(same: &[usize], lists: &mut [Vec<T>], order: impl FnMut(&T, &T) -> O
         merged.sort_by(order);
     }
     merged
-}
-
-/// The lists one after the other. Each element is moved once, into a list of the final size,
-/// and each list is freed as soon as it is emptied (its memory goes back to the allocator for
-/// what comes next; the list of the final size is still one more allocation of all of them).
-fn concat<T>(lists: Vec<Vec<T>>) -> Vec<T> {
-    let mut all = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-    for list in lists {
-        all.extend(list);
-    }
-    all
 }
 
 /// One User: a schedule per regime (or one `not-subject` schedule), its findings, and the
@@ -316,10 +302,13 @@ fn audit_user(ctx: &Context<'_>, i: usize) -> UserAudit {
         }
     }
     out.findings = sink.findings;
-    // Report order within the User (see `in_report_order`); the sorts are stable. The row notes
-    // are sorted once, all together, when the Users' results are put together.
+    // Report order within the User (see `in_report_order`); the sorts are stable.
     out.schedules.sort_by_key(|s| s.regime);
     out.findings.sort_by(finding_order);
+    // No two notes share a key (an assessment row is one User's, and is in a schedule's chain
+    // once), so an unstable sort gives the one order a stable sort would.
+    out.row_notes
+        .sort_unstable_by_key(|n| (n.assessment, n.regime));
     // A list grown by pushes has room for four or more: over hundreds of thousands of Users the
     // unused room was as much memory as the results themselves. Giving it back here lets the
     // next User's lists reuse it on this thread.
