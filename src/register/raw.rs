@@ -1,4 +1,4 @@
-//! The cells of one sheet as read, stored compactly: a 16-byte slot per cell of the dense form
+//! The cells of one sheet as read, stored compactly: an 8-byte slot per cell of the dense form
 //! and one text arena per sheet.
 //!
 //! A large register has millions of cells, most of them short text: a heap allocation (and a
@@ -64,19 +64,86 @@ impl fmt::Display for RawValue<'_> {
     }
 }
 
-/// One stored cell: 16 bytes (the size is checked below), text as a range of the sheet's arena.
+/// One stored cell in 8 bytes (the size is checked below): a kind in the top three bits and its
+/// payload in the other 61. Text and error values are byte ranges of the sheet's arena; whole
+/// numbers and whole-second dates are packed into the payload; any other number or date (a
+/// fraction, a time with sub-seconds) is kept in the sheet's side list of wide values, and the
+/// slot holds its index. A register's cells are mostly short text, dates and whole numbers, so
+/// nearly every cell takes these 8 bytes and no more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot(u64);
+
+// A slot per cell of the dense form: its size is the memory of a sheet, so keep it at 8 bytes.
+const _: () = assert!(std::mem::size_of::<Slot>() == 8);
+
+/// What a slot holds (its top three bits).
+const KIND_SHIFT: u32 = 61;
+const PAYLOAD: u64 = (1 << KIND_SHIFT) - 1;
+const EMPTY: u64 = 0;
+const TEXT: u64 = 1;
+const ERROR: u64 = 2;
+const BOOL: u64 = 3;
+/// A number with no fraction, as a 61-bit two's-complement integer.
+const INTEGER: u64 = 4;
+/// A date-time on a whole second: days from the Common Era (32 bits), then seconds of the day.
+const DATE: u64 = 5;
+/// An index into the sheet's wide values.
+const WIDE: u64 = 6;
+/// The longest text (in bytes) a slot can point at: 29 bits of length.
+const MAX_SLOT_TEXT: u64 = (1 << (KIND_SHIFT - 32)) - 1;
+/// Whole numbers a slot holds itself: those a 61-bit integer holds exactly.
+const MAX_SLOT_INTEGER: f64 = (1u64 << 60) as f64;
+
+/// A number or date too wide for a slot.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Slot {
-    Empty,
-    Text { start: u32, len: u32 },
-    Error { start: u32, len: u32 },
+enum Wide {
     Number(f64),
-    Bool(bool),
     Date(NaiveDateTime),
 }
 
-// A slot per cell of the dense form: its size is the memory of a sheet, so keep it at 16 bytes.
-const _: () = assert!(std::mem::size_of::<Slot>() == 16);
+impl Slot {
+    /// An empty cell.
+    pub(crate) const EMPTY: Slot = Slot(EMPTY);
+
+    fn new(kind: u64, payload: u64) -> Slot {
+        Slot(kind << KIND_SHIFT | (payload & PAYLOAD))
+    }
+
+    fn kind(self) -> u64 {
+        self.0 >> KIND_SHIFT
+    }
+
+    fn payload(self) -> u64 {
+        self.0 & PAYLOAD
+    }
+
+    /// A text (or error) range of the arena: start in the low 32 bits, length above.
+    fn range(kind: u64, start: u32, len: u64) -> Slot {
+        Slot::new(kind, u64::from(start) | len << 32)
+    }
+
+    fn is_empty(self) -> bool {
+        self.0 == EMPTY
+    }
+
+    /// The number, when it is a whole one a slot holds exactly (not -0, which would read back
+    /// as 0).
+    fn integer(n: f64) -> Option<Slot> {
+        let whole = n.fract() == 0.0 && n.abs() < MAX_SLOT_INTEGER;
+        (whole && !(n == 0.0 && n.is_sign_negative())).then(|| Slot::new(INTEGER, n as i64 as u64))
+    }
+
+    /// The date-time, when it falls on a whole second.
+    fn date(d: NaiveDateTime) -> Option<Slot> {
+        use chrono::{Datelike, Timelike};
+        if d.nanosecond() != 0 {
+            return None;
+        }
+        let days = d.date().num_days_from_ce() as u32;
+        let seconds = d.time().num_seconds_from_midnight();
+        Some(Slot::new(DATE, u64::from(days) | u64::from(seconds) << 32))
+    }
+}
 
 /// Why a cell could not be stored: the sheet has outgrown the `u32` offsets of its compact form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +161,8 @@ pub(crate) struct Cells {
     slots: Vec<Slot>,
     row_starts: Vec<u32>,
     text: String,
+    /// Numbers and dates too wide for their slot, which holds their index here.
+    wide: Vec<Wide>,
     /// The last position placed, so that out-of-order placing is caught rather than corrupting
     /// the rows.
     last: Option<(u32, u32)>,
@@ -122,34 +191,54 @@ impl Cells {
             None => &[],
         };
         RawRow {
-            cells: RowCells::Typed(slots),
+            cells: RowCells::Typed {
+                slots,
+                wide: &self.wide,
+            },
             text: &self.text,
         }
     }
 
-    /// Stores the text of `v` in the arena and returns its slot, to be placed now or later.
+    /// Stores `v` (its text in the arena) and returns its slot, to be placed now or later.
     pub(crate) fn intern(&mut self, v: RawValue<'_>) -> Result<Slot, Overflow> {
         Ok(match v {
-            RawValue::Empty => Slot::Empty,
-            RawValue::Number(n) => Slot::Number(n),
-            RawValue::Bool(b) => Slot::Bool(b),
-            RawValue::Date(d) => Slot::Date(d),
+            RawValue::Empty => Slot::EMPTY,
+            RawValue::Number(n) => match Slot::integer(n) {
+                Some(slot) => slot,
+                None => self.push_wide(Wide::Number(n))?,
+            },
+            RawValue::Bool(b) => Slot::new(BOOL, u64::from(b)),
+            RawValue::Date(d) => match Slot::date(d) {
+                Some(slot) => slot,
+                None => self.push_wide(Wide::Date(d))?,
+            },
             RawValue::Text(t) => {
                 let (start, len) = self.push_text(t)?;
-                Slot::Text { start, len }
+                Slot::range(TEXT, start, len)
             }
             RawValue::Error(t) => {
                 let (start, len) = self.push_text(t)?;
-                Slot::Error { start, len }
+                Slot::range(ERROR, start, len)
             }
         })
     }
 
-    fn push_text(&mut self, t: &str) -> Result<(u32, u32), Overflow> {
+    fn push_wide(&mut self, w: Wide) -> Result<Slot, Overflow> {
+        let index = self.wide.len() as u64;
+        if index > u64::from(u32::MAX) {
+            return Err(Overflow::Cells(index));
+        }
+        self.wide.push(w);
+        Ok(Slot::new(WIDE, index))
+    }
+
+    fn push_text(&mut self, t: &str) -> Result<(u32, u64), Overflow> {
         let start = self.text.len() as u64;
         let end = start + t.len() as u64;
-        if end > u64::from(u32::MAX) {
-            return Err(Overflow::Text(end));
+        // A single text longer than a slot can point at (half a gigabyte, where Excel stops a
+        // cell at 32,767 characters) is refused as the arena's overflow is.
+        if end > u64::from(u32::MAX) || t.len() as u64 > MAX_SLOT_TEXT {
+            return Err(Overflow::Text(end.max(u64::from(u32::MAX) + 1)));
         }
         if let Some(cap) = self.text_cap
             && self.text.capacity() - self.text.len() < t.len()
@@ -162,8 +251,8 @@ impl Cells {
             self.text.reserve_exact(grown - len);
         }
         self.text.push_str(t);
-        // Both fit in u32: `end` was checked just above.
-        Ok((start as u32, t.len() as u32))
+        // `start` fits in u32 and the length in a slot: checked just above.
+        Ok((start as u32, t.len() as u64))
     }
 
     /// Caps the text arena at `bytes`: see `text_cap`.
@@ -203,7 +292,7 @@ impl Cells {
             return Err(Overflow::Cells(new_len));
         }
         self.ensure_rows(r + 1);
-        self.slots.resize(row_start + col as usize, Slot::Empty);
+        self.slots.resize(row_start + col as usize, Slot::EMPTY);
         self.slots.push(slot);
         self.last = Some((row, col));
         Ok(())
@@ -229,7 +318,7 @@ impl Cells {
                 .get(r + 1)
                 .map_or(self.slots.len(), |&e| e as usize);
             for (c, slot) in self.slots[start..end].iter().enumerate() {
-                if !matches!(slot, Slot::Empty) {
+                if !slot.is_empty() {
                     out.push((r as u32, c as u32, *slot));
                 }
             }
@@ -245,6 +334,7 @@ impl Cells {
         self.slots.shrink_to_fit();
         self.row_starts.shrink_to_fit();
         self.text.shrink_to_fit();
+        self.wide.shrink_to_fit();
     }
 
     /// A sheet from rows of values, each kept as given (for tests and small builders).
@@ -330,7 +420,10 @@ impl TextCells {
                     start,
                 }
             }
-            None => RowCells::Typed(&[]),
+            None => RowCells::Typed {
+                slots: &[],
+                wide: &[],
+            },
         };
         RawRow {
             cells,
@@ -466,7 +559,10 @@ pub struct RawRow<'a> {
 /// Where a row's cells are, in the form its sheet stores them.
 #[derive(Clone, Copy)]
 enum RowCells<'a> {
-    Typed(&'a [Slot]),
+    Typed {
+        slots: &'a [Slot],
+        wide: &'a [Wide],
+    },
     /// The row's cells' ends in the arena, and where its first cell starts.
     Text {
         ends: &'a [u32],
@@ -478,7 +574,7 @@ impl<'a> RawRow<'a> {
     /// Cells in the row (up to its last non-empty one, as read).
     pub fn len(&self) -> usize {
         match self.cells {
-            RowCells::Typed(slots) => slots.len(),
+            RowCells::Typed { slots, .. } => slots.len(),
             RowCells::Text { ends, .. } => ends.len(),
         }
     }
@@ -491,9 +587,9 @@ impl<'a> RawRow<'a> {
     /// The cell in 0-based column `col` ([`RawValue::Empty`] beyond the row).
     pub fn get(&self, col: usize) -> RawValue<'a> {
         match self.cells {
-            RowCells::Typed(slots) => slots
+            RowCells::Typed { slots, wide } => slots
                 .get(col)
-                .map_or(RawValue::Empty, |s| view(*s, self.text)),
+                .map_or(RawValue::Empty, |s| view(*s, self.text, wide)),
             RowCells::Text { ends, start } => {
                 let Some(&end) = ends.get(col) else {
                     return RawValue::Empty;
@@ -579,19 +675,36 @@ impl fmt::Debug for RawRow<'_> {
 }
 
 /// A slot as a value: text borrowed from the arena. The ranges were made by [`Cells::intern`]
-/// from whole `&str`s, so they lie on character boundaries; `get` keeps a damaged one harmless.
-fn view(slot: Slot, text: &str) -> RawValue<'_> {
-    let range = |start: u32, len: u32| {
-        let start = start as usize;
-        text.get(start..start + len as usize).unwrap_or("")
+/// from whole `&str`s, so they lie on character boundaries; `get` keeps a damaged one harmless
+/// (and a damaged date or index reads as empty).
+fn view<'a>(slot: Slot, text: &'a str, wide: &[Wide]) -> RawValue<'a> {
+    let payload = slot.payload();
+    let range = || {
+        let start = (payload & u64::from(u32::MAX)) as usize;
+        let len = (payload >> 32) as usize;
+        text.get(start..start + len).unwrap_or("")
     };
-    match slot {
-        Slot::Empty => RawValue::Empty,
-        Slot::Text { start, len } => RawValue::Text(range(start, len)),
-        Slot::Error { start, len } => RawValue::Error(range(start, len)),
-        Slot::Number(n) => RawValue::Number(n),
-        Slot::Bool(b) => RawValue::Bool(b),
-        Slot::Date(d) => RawValue::Date(d),
+    match slot.kind() {
+        TEXT => RawValue::Text(range()),
+        ERROR => RawValue::Error(range()),
+        BOOL => RawValue::Bool(payload != 0),
+        // Sign-extend the 61-bit integer.
+        INTEGER => RawValue::Number(((payload << 3) as i64 >> 3) as f64),
+        DATE => {
+            let days = (payload & u64::from(u32::MAX)) as u32 as i32;
+            let seconds = (payload >> 32) as u32;
+            chrono::NaiveDate::from_num_days_from_ce_opt(days)
+                .zip(chrono::NaiveTime::from_num_seconds_from_midnight_opt(
+                    seconds, 0,
+                ))
+                .map_or(RawValue::Empty, |(d, t)| RawValue::Date(d.and_time(t)))
+        }
+        WIDE => match wide.get(payload as usize) {
+            Some(Wide::Number(n)) => RawValue::Number(*n),
+            Some(Wide::Date(d)) => RawValue::Date(*d),
+            None => RawValue::Empty,
+        },
+        _ => RawValue::Empty,
     }
 }
 
@@ -600,8 +713,67 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_slot_is_16_bytes() {
-        assert_eq!(std::mem::size_of::<Slot>(), 16);
+    fn a_slot_is_8_bytes() {
+        assert_eq!(std::mem::size_of::<Slot>(), 8);
+    }
+
+    /// Every kind of value reads back as it was stored, whether its slot holds it or points at
+    /// a wide value: whole numbers up to the slot's limit and past it, fractions, -0, NaN and
+    /// infinities, dates on a whole second and with sub-seconds, before the Common Era and far
+    /// after, text of every length.
+    #[test]
+    fn every_value_reads_back_as_stored() {
+        let date = |y, m, d, h, mi, s, nano| {
+            chrono::NaiveDate::from_ymd_opt(y, m, d)
+                .and_then(|d| d.and_hms_nano_opt(h, mi, s, nano))
+                .expect("valid")
+        };
+        let big = (1u64 << 60) as f64;
+        let values = [
+            RawValue::Empty,
+            RawValue::Number(0.0),
+            RawValue::Number(-0.0),
+            RawValue::Number(1.0),
+            RawValue::Number(-1.0),
+            RawValue::Number(46_630.0),
+            RawValue::Number(big - 1024.0),
+            RawValue::Number(-(big - 1024.0)),
+            RawValue::Number(big),
+            RawValue::Number(-big),
+            RawValue::Number(1e300),
+            RawValue::Number(0.5),
+            RawValue::Number(-2.75),
+            RawValue::Number(f64::INFINITY),
+            RawValue::Number(f64::NEG_INFINITY),
+            RawValue::Number(f64::MIN_POSITIVE),
+            RawValue::Bool(true),
+            RawValue::Bool(false),
+            RawValue::Date(date(2026, 11, 1, 0, 0, 0, 0)),
+            RawValue::Date(date(1899, 12, 31, 23, 59, 59, 0)),
+            RawValue::Date(date(2024, 2, 29, 12, 30, 15, 500_000_000)),
+            RawValue::Date(date(-40, 1, 1, 0, 0, 0, 0)),
+            RawValue::Date(date(9999, 12, 31, 23, 59, 59, 0)),
+            RawValue::Date(date(2016, 12, 31, 23, 59, 59, 1_000_000_000)),
+            RawValue::Text(""),
+            RawValue::Text("U001"),
+            RawValue::Text("é – ✓"),
+            RawValue::Error("#N/A"),
+        ];
+        let cells = Cells::from_rows(vec![values.to_vec()]).expect("small");
+        let row = cells.row(0);
+        for (c, v) in values.iter().enumerate() {
+            assert_eq!(row.get(c), *v, "column {c}");
+            if let RawValue::Number(n) = v {
+                let RawValue::Number(back) = row.get(c) else {
+                    panic!("column {c} is not a number");
+                };
+                assert_eq!(back.to_bits(), n.to_bits(), "column {c}: the same bits");
+            }
+        }
+        let nan = Cells::from_rows(vec![vec![RawValue::Number(f64::NAN)]]).expect("small");
+        assert!(matches!(nan.row(0).get(0), RawValue::Number(n) if n.is_nan()));
+        // Only the fraction, the sub-second dates and the numbers past 2^60 went wide.
+        assert_eq!(cells.wide.len(), 11);
     }
 
     #[test]
