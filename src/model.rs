@@ -443,8 +443,86 @@ pub struct Snapshot {
     pub cell: CellRef,
 }
 
+/// A set of [`Role`]s, in two bytes: what an assessment row's `roles_covered` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct RoleSet(u16);
+
+impl RoleSet {
+    fn bit(role: Role) -> u16 {
+        1 << Role::ALL.iter().position(|r| *r == role).unwrap_or(0)
+    }
+
+    /// True when `role` is in the set.
+    pub fn contains(self, role: Role) -> bool {
+        self.0 & RoleSet::bit(role) != 0
+    }
+
+    /// True when the set holds no role.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The roles, in [`Role`] order.
+    pub fn iter(self) -> impl Iterator<Item = Role> {
+        Role::ALL.into_iter().filter(move |r| self.contains(*r))
+    }
+}
+
+impl FromIterator<Role> for RoleSet {
+    fn from_iter<I: IntoIterator<Item = Role>>(roles: I) -> Self {
+        RoleSet(roles.into_iter().fold(0, |set, r| set | RoleSet::bit(r)))
+    }
+}
+
+/// Declares an assessment row's dates and status once: [`AssessmentValues`] holds the row's
+/// values, [`AssessmentColumns`] the columns its table read them from (one per table, shared by
+/// its rows), and [`Assessment`] gets an accessor for each, giving the value with its column.
+macro_rules! assessment_values {
+    ($($(#[$doc:meta])* $name:ident: $t:ty,)*) => {
+        /// An assessment row's dates and status, blank = `None` (see [`Assessment`]).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub struct AssessmentValues {
+            $($(#[$doc])* pub $name: Option<$t>,)*
+        }
+
+        /// Where an Assessments table holds each of [`AssessmentValues`]: its 0-based column,
+        /// `None` when the table has no such column.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub struct AssessmentColumns {
+            $(pub $name: Option<u32>,)*
+        }
+
+        impl Assessment {
+            $(
+                $(#[$doc])*
+                pub fn $name(&self) -> Located<$t> {
+                    Located::new(self.values.$name, self.columns.$name)
+                }
+            )*
+        }
+    };
+}
+
+assessment_values! {
+    scheduled_for: NaiveDate,
+    completed_on: NaiveDate,
+    submitted_on: NaiveDate,
+    assurance_status: RecordedStatus,
+    status_set_on: NaiveDate,
+    response_due_on: NaiveDate,
+    response_submitted_on: NaiveDate,
+    remedial_due_on: NaiveDate,
+    remedial_completed_on: NaiveDate,
+    follow_up_due_on: NaiveDate,
+}
+
 /// One row of the Assessments table (SPEC §1.3). A row whose `type` could not be read is not
 /// produced.
+///
+/// A register holds millions of these: the row keeps its values (four bytes a date) and shares
+/// its table's columns, rather than keeping a column beside every value. The accessors named
+/// after the fields ([`Assessment::completed_on`] …) give each value with its column, which
+/// [`Located::cell_in`] turns into the value's cell in the row's [`Assessment::cell`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assessment {
     /// 0-based position among the register's assessment rows, in reading order; "row order" for
@@ -457,20 +535,17 @@ pub struct Assessment {
     pub purpose: Option<Purpose>,
     /// `None` = blank (all the User's roles). Unknown tokens are dropped; if every token was
     /// unknown the field is `None` (SPEC §6.27).
-    pub roles_covered: Option<Vec<Role>>,
-    pub scheduled_for: Located<NaiveDate>,
-    pub completed_on: Located<NaiveDate>,
-    pub submitted_on: Located<NaiveDate>,
-    pub assurance_status: Located<RecordedStatus>,
-    pub status_set_on: Located<NaiveDate>,
-    pub response_due_on: Located<NaiveDate>,
-    pub response_submitted_on: Located<NaiveDate>,
-    pub remedial_due_on: Located<NaiveDate>,
-    pub remedial_completed_on: Located<NaiveDate>,
-    pub follow_up_due_on: Located<NaiveDate>,
+    pub roles_covered: Option<RoleSet>,
+    /// The dates and status.
+    pub values: AssessmentValues,
+    /// Where the table holds them (shared by every row of the table).
+    pub columns: Arc<AssessmentColumns>,
     /// The cell holding the type.
     pub cell: CellRef,
 }
+
+// Millions of these per register: keep an assessment row within 96 bytes.
+const _: () = assert!(std::mem::size_of::<Assessment>() <= 96);
 
 /// One input file of the register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

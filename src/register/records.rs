@@ -13,7 +13,8 @@ use crate::model::{SheetName, input_id, thousands};
 use chrono::{Datelike, NaiveDate};
 
 use crate::model::{
-    Assessment, CellRef, InputFile, InputIssue, IssueCode, Located, Register, Role, Snapshot, User,
+    Assessment, AssessmentColumns, AssessmentValues, CellRef, InputFile, InputIssue, IssueCode,
+    Located, Register, Role, Snapshot, User,
 };
 
 use super::tables::{assign_tables, require_table, set_header};
@@ -690,6 +691,19 @@ impl<'o> Reader<'o> {
         let tables = || sheets.iter().copied();
         let mut out: Vec<Assessment> = Vec::with_capacity(tables().map(|s| s.row_count()).sum());
         for sheet in tables() {
+            // Every row of the table shares where its values are.
+            let columns = Arc::new(AssessmentColumns {
+                scheduled_for: sheet.column(Field::ScheduledFor),
+                completed_on: sheet.column(Field::CompletedOn),
+                submitted_on: sheet.column(Field::SubmittedOn),
+                assurance_status: sheet.column(Field::AssuranceStatus),
+                status_set_on: sheet.column(Field::StatusSetOn),
+                response_due_on: sheet.column(Field::ResponseDueOn),
+                response_submitted_on: sheet.column(Field::ResponseSubmittedOn),
+                remedial_due_on: sheet.column(Field::RemedialDueOn),
+                remedial_completed_on: sheet.column(Field::RemedialCompletedOn),
+                follow_up_due_on: sheet.column(Field::FollowUpDueOn),
+            });
             for row in data_rows(sheet) {
                 let Some((user_id, id_cell)) = self.user_id(&row) else {
                     continue;
@@ -697,7 +711,7 @@ impl<'o> Reader<'o> {
                 let kind = self.kind(&row);
                 let purpose = self.purpose(&row);
                 let roles_covered = match self.roles(&row, Field::RolesCovered) {
-                    Some(roles) if !roles.is_empty() => Some(roles),
+                    Some(roles) if !roles.is_empty() => Some(roles.into_iter().collect()),
                     _ => None,
                 };
                 let (scheduled_for, _) = self.date(&row, Field::ScheduledFor);
@@ -723,16 +737,19 @@ impl<'o> Reader<'o> {
                     kind,
                     purpose,
                     roles_covered,
-                    scheduled_for,
-                    completed_on,
-                    submitted_on,
-                    assurance_status,
-                    status_set_on,
-                    response_due_on,
-                    response_submitted_on,
-                    remedial_due_on,
-                    remedial_completed_on,
-                    follow_up_due_on,
+                    values: AssessmentValues {
+                        scheduled_for: scheduled_for.value,
+                        completed_on: completed_on.value,
+                        submitted_on: submitted_on.value,
+                        assurance_status: assurance_status.value,
+                        status_set_on: status_set_on.value,
+                        response_due_on: response_due_on.value,
+                        response_submitted_on: response_submitted_on.value,
+                        remedial_due_on: remedial_due_on.value,
+                        remedial_completed_on: remedial_completed_on.value,
+                        follow_up_due_on: follow_up_due_on.value,
+                    },
+                    columns: Arc::clone(&columns),
                     cell,
                 });
             }

@@ -132,20 +132,23 @@ fn reads_a_csv_register() -> TestResult {
     assert_eq!(a.kind, AssessmentType::Full);
     assert_eq!(a.purpose, Some(Purpose::Entry));
     assert_eq!(a.roles_covered, None);
-    assert_eq!(a.completed_on.value, Some(d(2024, 3, 15)));
-    assert_eq!(a.assurance_status.value, Some(RecordedStatus::Approved));
-    assert_eq!(a.status_set_on.value, Some(d(2024, 4, 1)));
+    assert_eq!(a.completed_on().value, Some(d(2024, 3, 15)));
+    assert_eq!(a.assurance_status().value, Some(RecordedStatus::Approved));
+    assert_eq!(a.status_set_on().value, Some(d(2024, 4, 1)));
     assert_eq!(a.cell.to_string(), "assessments!B2");
     // Columns the sheet does not have are absent, not blank.
-    assert_eq!(a.response_due_on, crate::model::Located::default());
+    assert_eq!(a.response_due_on(), crate::model::Located::default());
     let b = &reg.assessments[1];
     assert_eq!((b.index, b.kind), (1, AssessmentType::Verification));
-    assert_eq!(b.roles_covered, Some(vec![Role::ImportSupplier]));
-    assert_eq!(b.scheduled_for.value, Some(d(2025, 3, 1)));
-    assert_eq!(b.completed_on.value, None);
-    assert!(b.completed_on.col().is_some());
     assert_eq!(
-        reg.assessments[2].assurance_status.value,
+        b.roles_covered.map(|r| r.iter().collect::<Vec<_>>()),
+        Some(vec![Role::ImportSupplier])
+    );
+    assert_eq!(b.scheduled_for().value, Some(d(2025, 3, 1)));
+    assert_eq!(b.completed_on().value, None);
+    assert!(b.completed_on().col().is_some());
+    assert_eq!(
+        reg.assessments[2].assurance_status().value,
         Some(RecordedStatus::ApprovedSubjectToSteps)
     );
 
@@ -174,7 +177,7 @@ fn csv_with_bom_and_semicolons() -> TestResult {
     assert_eq!(out.register.users[0].name.as_deref(), Some("Acme, Ltd"));
     assert_eq!(out.register.users[0].cell.to_string(), "Users!A2");
     assert_eq!(
-        out.register.assessments[0].completed_on.value,
+        out.register.assessments[0].completed_on().value,
         Some(d(2024, 3, 1))
     );
     Ok(())
@@ -438,15 +441,15 @@ fn input_issues_with_cells_values_and_suggestions() -> TestResult {
         ]
     );
     let a = &reg.assessments[0];
-    assert_eq!(a.completed_on.value, None);
-    assert_eq!(a.assurance_status.value, None);
+    assert_eq!(a.completed_on().value, None);
+    assert_eq!(a.assurance_status().value, None);
     assert_eq!(a.purpose, None);
     // Every token unknown: blank (all roles), SPEC §6.27.
     assert_eq!(a.roles_covered, None);
-    assert_eq!(reg.assessments[1].completed_on.value, None);
+    assert_eq!(reg.assessments[1].completed_on().value, None);
     assert_eq!(
         reg.assessments[2].roles_covered,
-        Some(vec![Role::ImportSupplier])
+        Some([Role::ImportSupplier].into_iter().collect())
     );
     Ok(())
 }
@@ -509,7 +512,7 @@ fn date_order_mdy() -> TestResult {
     let paths = [users, assessments];
     let dmy = read_register(&paths, &opts())?;
     assert_eq!(
-        dmy.register.assessments[0].completed_on.value,
+        dmy.register.assessments[0].completed_on().value,
         Some(d(2024, 3, 1))
     );
     let mdy = read_register(
@@ -520,7 +523,7 @@ fn date_order_mdy() -> TestResult {
         },
     )?;
     assert_eq!(
-        mdy.register.assessments[0].completed_on.value,
+        mdy.register.assessments[0].completed_on().value,
         Some(d(2024, 1, 3))
     );
     Ok(())
@@ -626,7 +629,10 @@ fn mapping_names_sheets_and_columns() -> TestResult {
         (d(2025, 11, 30), 10, 2)
     );
     // `Party` is a built-in alias; `Fieldwork end` is the built-in alias of completed_on.
-    assert_eq!(reg.assessments[0].completed_on.value, Some(d(2025, 1, 10)));
+    assert_eq!(
+        reg.assessments[0].completed_on().value,
+        Some(d(2025, 1, 10))
+    );
     Ok(())
 }
 
@@ -780,18 +786,18 @@ fn xlsx_with_aliases_dates_and_a_table_not_at_a1() -> TestResult {
     let a = &reg.assessments;
     assert_eq!(a.len(), 3);
     assert_eq!(a[0].cell.to_string(), "'Assessment History'!C3");
-    assert_eq!(a[0].completed_on.value, Some(d(2023, 3, 15)));
+    assert_eq!(a[0].completed_on().value, Some(d(2023, 3, 15)));
     assert_eq!(
-        a[0].completed_on
+        a[0].completed_on()
             .cell_in(&a[0].cell)
             .as_ref()
             .map(ToString::to_string)
             .as_deref(),
         Some("'Assessment History'!D3")
     );
-    assert_eq!(a[1].completed_on.value, None);
+    assert_eq!(a[1].completed_on().value, None);
     // A plain number in a date column is an Excel serial date.
-    assert_eq!(a[2].completed_on.value, Some(d(2023, 3, 16)));
+    assert_eq!(a[2].completed_on().value, Some(d(2023, 3, 16)));
 
     // Every sheet is kept, with absolute positions and unknown columns.
     let parties = &out.sheets[0];

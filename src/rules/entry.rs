@@ -124,7 +124,11 @@ pub fn decide_entry(rows: &[&Row<'_>], renamed_on: NaiveDate) -> Entry {
                         _ => None,
                     });
             if let Some((r, recorded)) = earlier {
-                let set_on = r.source.status_set_on.get().or(r.source.completed_on.get());
+                let set_on = r
+                    .source
+                    .status_set_on()
+                    .get()
+                    .or(r.source.completed_on().get());
                 if let (Status::Deferred, note) = read_status(recorded, set_on, renamed_on) {
                     return Entry::Deferred {
                         row: r.index(),
@@ -148,9 +152,9 @@ pub fn decide_entry(rows: &[&Row<'_>], renamed_on: NaiveDate) -> Entry {
         Some(recorded) => {
             let set_on = row
                 .source
-                .status_set_on
+                .status_set_on()
                 .get()
-                .or(row.source.completed_on.get());
+                .or(row.source.completed_on().get());
             let (status, note) = read_status(recorded, set_on, renamed_on);
             (status, note, row.status_set_on.or(row.completion))
         }

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::Role;
+use crate::model::{Role, RoleSet};
 
 /// One assessment cycle a User is subject to; a User has one schedule per regime.
 ///
@@ -150,7 +150,7 @@ pub fn regimes(roles: &[Role], served: Served) -> Vec<Regime> {
 /// Whether an assessment row with these `roles_covered` counts for `regime` (SPEC §2.1):
 /// IS/GS → supplier; ED/GT → network; SRP → every srp-* regime; OU/RDP → other.
 /// `None` (blank) covers every regime.
-pub fn covers(roles_covered: Option<&[Role]>, regime: Regime) -> bool {
+pub fn covers(roles_covered: Option<RoleSet>, regime: Regime) -> bool {
     let Some(roles) = roles_covered else {
         return true;
     };
@@ -269,12 +269,14 @@ mod tests {
 
     #[test]
     fn g8_30_roles_covered_narrows_the_regimes_a_row_counts_for() {
+        let set = |roles: &[Role]| Some(roles.iter().copied().collect::<RoleSet>());
         assert!(covers(None, Regime::Network));
-        assert!(covers(Some(&[GasSupplier]), Regime::Supplier));
-        assert!(!covers(Some(&[GasSupplier]), Regime::Network));
-        assert!(covers(Some(&[SharedResourceProvider]), Regime::SrpOther));
-        assert!(covers(Some(&[RegistrationDataProvider]), Regime::Other));
-        assert!(!covers(Some(&[ExportSupplier]), Regime::Supplier));
+        assert!(covers(set(&[GasSupplier]), Regime::Supplier));
+        assert!(!covers(set(&[GasSupplier]), Regime::Network));
+        assert!(covers(set(&[SharedResourceProvider]), Regime::SrpOther));
+        assert!(covers(set(&[RegistrationDataProvider]), Regime::Other));
+        assert!(!covers(set(&[ExportSupplier]), Regime::Supplier));
+        assert!(covers(set(&[ExportSupplier, OtherUser]), Regime::Other));
     }
 
     #[test]

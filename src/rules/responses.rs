@@ -86,9 +86,9 @@ pub fn response_and_remedial(row: &Row<'_>, regime: Regime, as_of: NaiveDate, si
     let a = row.source;
     judge_deadline(
         Deadline {
-            due: &a.response_due_on,
+            due: &a.response_due_on(),
             done: row.response_submitted_on,
-            done_cell: &a.response_submitted_on,
+            done_cell: &a.response_submitted_on(),
             codes: (FindingCode::ResponseOverdue, FindingCode::ResponseLate),
             what: ("User Security Assessment Response for the ", " was due"),
             verbs: ("has not been submitted", "submitted"),
@@ -100,9 +100,9 @@ pub fn response_and_remedial(row: &Row<'_>, regime: Regime, as_of: NaiveDate, si
     );
     judge_deadline(
         Deadline {
-            due: &a.remedial_due_on,
+            due: &a.remedial_due_on(),
             done: row.remedial_completed_on,
-            done_cell: &a.remedial_completed_on,
+            done_cell: &a.remedial_completed_on(),
             codes: (FindingCode::RemedialOverdue, FindingCode::RemedialLate),
             what: ("remedial steps after the ", " were due by"),
             verbs: ("are not completed", "completed"),
@@ -125,7 +125,7 @@ pub fn follow_up(
     sink: &mut Sink,
 ) {
     let a = row.source;
-    let Some(due) = a.follow_up_due_on.get() else {
+    let Some(due) = a.follow_up_due_on().get() else {
         return;
     };
     let (done, by) = if row.kind == AssessmentType::FollowUp {
@@ -150,7 +150,7 @@ pub fn follow_up(
             format!(
                 "a Follow-up Security Assessment after the {what} was required by {due} and none is completed ({days} days late)"
             ),
-            a.follow_up_due_on.cell_in(&a.cell),
+            a.follow_up_due_on().cell_in(&a.cell),
         )
     } else {
         let by = by.map(|f| f.source);
@@ -160,8 +160,8 @@ pub fn follow_up(
                 "a Follow-up Security Assessment after the {what} was required by {due} and completed {} ({days} days late)",
                 done.map(|d| d.to_string()).unwrap_or_default()
             ),
-            by.and_then(|f| f.completed_on.cell_in(&f.cell))
-                .or(a.follow_up_due_on.cell_in(&a.cell)),
+            by.and_then(|f| f.completed_on().cell_in(&f.cell))
+                .or(a.follow_up_due_on().cell_in(&a.cell)),
         )
     };
     sink.push(

@@ -169,10 +169,10 @@ fn fmt_date(d: Option<NaiveDate>) -> String {
 
 fn completed_cell(row: &Row<'_>) -> CellRef {
     let a = row.source;
-    if a.completed_on.value.is_some() {
-        a.completed_on.cell_in(&a.cell)
+    if a.completed_on().value.is_some() {
+        a.completed_on().cell_in(&a.cell)
     } else {
-        a.submitted_on.cell_in(&a.cell)
+        a.submitted_on().cell_in(&a.cell)
     }
     .unwrap_or_else(|| a.cell.clone())
 }
@@ -318,7 +318,7 @@ pub fn build_schedule<'a>(
     let mut rows: Vec<&Row<'a>> = uv
         .rows
         .iter()
-        .filter(|r| covers(r.source.roles_covered.as_deref(), regime))
+        .filter(|r| covers(r.source.roles_covered, regime))
         .collect();
     // SPEC §2.9: of several Annual rows completed after A and read as bookings, only the
     // earliest counts at A.
@@ -392,9 +392,9 @@ pub fn build_schedule<'a>(
     let status_cell = |idx: usize| {
         row_by_index(idx).map(|r| {
             r.source
-                .assurance_status
+                .assurance_status()
                 .cell_in(&r.source.cell)
-                .filter(|_| r.source.assurance_status.value.is_some())
+                .filter(|_| r.source.assurance_status().value.is_some())
                 .unwrap_or_else(|| r.source.cell.clone())
         })
     };
@@ -706,7 +706,7 @@ pub fn build_schedule<'a>(
                 .due(Some(d), Some(days))
                 .at(
                     booking
-                        .and_then(|r| r.source.scheduled_for.cell_in(&r.source.cell))
+                        .and_then(|r| r.source.scheduled_for().cell_in(&r.source.cell))
                         .or(Some(source_of_due.clone())),
                     booking.map(|r| r.index()),
                 ),
@@ -728,7 +728,7 @@ pub fn build_schedule<'a>(
                 .category(det.category)
                 .due(Some(d), Some(late))
                 .at(
-                    r.source.scheduled_for.cell_in(&r.source.cell),
+                    r.source.scheduled_for().cell_in(&r.source.cell),
                     Some(r.index()),
                 ),
             );

@@ -38,7 +38,7 @@ pub fn g8_50_b_submission(
                      ({days} days late)",
                     a.cell
                 ),
-                a.submitted_on.cell_in(&a.cell),
+                a.submitted_on().cell_in(&a.cell),
             )
         }
         Some(_) => return Vec::new(),
@@ -52,9 +52,9 @@ pub fn g8_50_b_submission(
                      recorded ({days} days late)",
                     a.cell
                 ),
-                a.submitted_on
+                a.submitted_on()
                     .cell_in(&a.cell)
-                    .or(a.completed_on.cell_in(&a.cell)),
+                    .or(a.completed_on().cell_in(&a.cell)),
             )
         }
         None => return Vec::new(),

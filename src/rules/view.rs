@@ -297,10 +297,10 @@ fn joined_by(rows: &[&Assessment], snaps: &[&Snapshot], as_of: NaiveDate) -> boo
         .map(|s| s.as_of)
         .chain(rows.iter().flat_map(|a| {
             [
-                a.scheduled_for.get(),
-                a.completed_on.get(),
-                a.submitted_on.get(),
-                a.status_set_on.get(),
+                a.scheduled_for().get(),
+                a.completed_on().get(),
+                a.submitted_on().get(),
+                a.status_set_on().get(),
             ]
             .into_iter()
             .flatten()
@@ -318,8 +318,8 @@ fn joined_by(rows: &[&Assessment], snaps: &[&Snapshot], as_of: NaiveDate) -> boo
 /// The row's own completion as written: `completed_on`, for a Self row else `submitted_on`.
 fn written_completion(a: &Assessment) -> Option<NaiveDate> {
     match a.kind {
-        AssessmentType::SelfAssessment => a.completed_on.get().or(a.submitted_on.get()),
-        _ => a.completed_on.get(),
+        AssessmentType::SelfAssessment => a.completed_on().get().or(a.submitted_on().get()),
+        _ => a.completed_on().get(),
     }
 }
 
@@ -341,7 +341,7 @@ impl Dated {
         Dated {
             kind: row.kind,
             written: row.source.purpose,
-            has_status: row.source.assurance_status.value.is_some(),
+            has_status: row.source.assurance_status().value.is_some(),
             date: row.completion.or(row.scheduled_for),
             index: row.index(),
         }
@@ -400,22 +400,22 @@ pub fn infer_purposes(rows: &[Dated]) -> Vec<(Purpose, bool)> {
 }
 
 fn row_at<'a>(a: &'a Assessment, as_of: NaiveDate, set_aside: &mut SetAside) -> Option<Row<'a>> {
-    let submitted_on = a.submitted_on.get().filter(|d| *d <= as_of);
+    let submitted_on = a.submitted_on().get().filter(|d| *d <= as_of);
     let completion = match a.kind {
-        AssessmentType::SelfAssessment => a.completed_on.get().filter(|d| *d <= as_of).or(
+        AssessmentType::SelfAssessment => a.completed_on().get().filter(|d| *d <= as_of).or(
             // A Self with a submission but no completion completed on its submission (§6.9).
-            if a.completed_on.value.is_none() {
+            if a.completed_on().value.is_none() {
                 submitted_on
             } else {
                 None
             },
         ),
-        _ => a.completed_on.get().filter(|d| *d <= as_of),
+        _ => a.completed_on().get().filter(|d| *d <= as_of),
     };
     let mut booked_at_a = false;
     if completion.is_none() && written_completion(a).is_some() {
         // Completed after A: not done at A (SPEC §2.9).
-        if a.scheduled_for.value.is_some() {
+        if a.scheduled_for().value.is_some() {
             booked_at_a = true;
             set_aside.completions_to_bookings += 1;
         } else {
@@ -424,10 +424,10 @@ fn row_at<'a>(a: &'a Assessment, as_of: NaiveDate, set_aside: &mut SetAside) -> 
             return None;
         }
     }
-    if a.submitted_on.get().is_some_and(|d| d > as_of) {
+    if a.submitted_on().get().is_some_and(|d| d > as_of) {
         set_aside.submissions += 1;
     }
-    let status = match (a.assurance_status.get(), a.status_set_on.get()) {
+    let status = match (a.assurance_status().get(), a.status_set_on().get()) {
         (None, _) => StatusAtA::Blank,
         (Some(_), Some(d)) if d > as_of => {
             set_aside.statuses += 1;
@@ -435,12 +435,12 @@ fn row_at<'a>(a: &'a Assessment, as_of: NaiveDate, set_aside: &mut SetAside) -> 
         }
         (Some(s), _) => StatusAtA::Set(s),
     };
-    let mut response_submitted_on = a.response_submitted_on.get();
+    let mut response_submitted_on = a.response_submitted_on().get();
     if response_submitted_on.is_some_and(|d| d > as_of) {
         response_submitted_on = None;
         set_aside.submissions += 1;
     }
-    let mut remedial_completed_on = a.remedial_completed_on.get();
+    let mut remedial_completed_on = a.remedial_completed_on().get();
     if remedial_completed_on.is_some_and(|d| d > as_of) {
         remedial_completed_on = None;
         set_aside.remedial_completions += 1;
@@ -453,10 +453,10 @@ fn row_at<'a>(a: &'a Assessment, as_of: NaiveDate, set_aside: &mut SetAside) -> 
         purpose_inferred: a.purpose.is_none(),
         completion,
         submitted_on,
-        scheduled_for: a.scheduled_for.get(),
+        scheduled_for: a.scheduled_for().get(),
         booked_at_a,
         status,
-        status_set_on: at(a.status_set_on.get(), |d| d <= as_of),
+        status_set_on: at(a.status_set_on().get(), |d| d <= as_of),
         response_submitted_on,
         remedial_completed_on,
     })

@@ -63,11 +63,11 @@ impl JsonRow {
                 crate::model::Purpose::Entry => "Entry",
                 crate::model::Purpose::Annual => "Annual",
             }),
-            scheduled_for: a.scheduled_for.get(),
-            completed_on: a.completed_on.get(),
-            submitted_on: a.submitted_on.get(),
-            assurance_status: a.assurance_status.get().map(|s| s.name()),
-            status_set_on: a.status_set_on.get(),
+            scheduled_for: a.scheduled_for().get(),
+            completed_on: a.completed_on().get(),
+            submitted_on: a.submitted_on().get(),
+            assurance_status: a.assurance_status().get().map(|s| s.name()),
+            status_set_on: a.status_set_on().get(),
         }
     }
 }

@@ -33,7 +33,7 @@ fn row_facts(a: &Assessment, as_of: NaiveDate) -> String {
         parts.push(format!("{p:?}"));
     }
     // A booking is a plan and counts whatever its date (SPEC §2.9): no mark on it.
-    if let Some(d) = a.scheduled_for.get() {
+    if let Some(d) = a.scheduled_for().get() {
         parts.push(format!("booked for {d}"));
     }
     let mut date_part = |label: &str, d: Option<NaiveDate>| {
@@ -41,19 +41,19 @@ fn row_facts(a: &Assessment, as_of: NaiveDate) -> String {
             parts.push(format!("{label} {d}{}", later(Some(d), as_of)));
         }
     };
-    date_part("completed", a.completed_on.get());
-    date_part("submitted", a.submitted_on.get());
-    if let Some(s) = a.assurance_status.get() {
+    date_part("completed", a.completed_on().get());
+    date_part("submitted", a.submitted_on().get());
+    if let Some(s) = a.assurance_status().get() {
         parts.push(format!(
             "status \"{}\"{}",
             s.name(),
-            a.status_set_on
+            a.status_set_on()
                 .get()
                 .map(|d| format!(" set {d}{}", later(Some(d), as_of)))
                 .unwrap_or_default()
         ));
     }
-    if a.scheduled_for.get().is_none() && a.completed_on.get().is_none() {
+    if a.scheduled_for().get().is_none() && a.completed_on().get().is_none() {
         parts.push("no dates".into());
     }
     parts.join(", ")
@@ -409,7 +409,7 @@ fn row_text(
         p.bold(a.kind.name()),
         a.cell
     );
-    let t_from = if a.scheduled_for.get() == Some(n.t) {
+    let t_from = if a.scheduled_for().get() == Some(n.t) {
         "its booking date"
     } else {
         "its completion"
@@ -463,15 +463,19 @@ fn row_text(
         };
         wrap(out, "     ", 7, &format!("due: {due}{from}{outcome}"));
     }
-    let mut done = format!("done: {} completed {}", a.kind, date(a.completed_on.get()));
+    let mut done = format!(
+        "done: {} completed {}",
+        a.kind,
+        date(a.completed_on().get())
+    );
     if a.kind == AssessmentType::SelfAssessment {
-        match a.submitted_on.get() {
+        match a.submitted_on().get() {
             Some(s) => {
                 let _ = write!(done, ", outcome submitted {s}{}", later(Some(s), t.as_of));
             }
             None => done.push_str(", outcome not submitted"),
         }
-        if a.completed_on.get().is_none() {
+        if a.completed_on().get().is_none() {
             let _ = write!(done, " (read as completed on {})", date(n.completed));
         }
     }

@@ -316,15 +316,15 @@ impl Records {
             Some(Table::Assessments) => {
                 let a = &reg.assessments[i];
                 for l in [
-                    &a.scheduled_for,
-                    &a.completed_on,
-                    &a.submitted_on,
-                    &a.status_set_on,
-                    &a.response_due_on,
-                    &a.response_submitted_on,
-                    &a.remedial_due_on,
-                    &a.remedial_completed_on,
-                    &a.follow_up_due_on,
+                    &a.scheduled_for(),
+                    &a.completed_on(),
+                    &a.submitted_on(),
+                    &a.status_set_on(),
+                    &a.response_due_on(),
+                    &a.response_submitted_on(),
+                    &a.remedial_due_on(),
+                    &a.remedial_completed_on(),
+                    &a.follow_up_due_on(),
                 ] {
                     date(l, &a.cell);
                 }

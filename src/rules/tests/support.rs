@@ -1,10 +1,12 @@
 //! A small builder for in-memory registers.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use crate::model::{
-    Assessment, AssessmentType, CellRef, Located, Purpose, RecordedStatus, Register, Role,
-    Snapshot, User,
+    Assessment, AssessmentColumns, AssessmentType, AssessmentValues, CellRef, Located, Purpose,
+    RecordedStatus, Register, Role, Snapshot, User,
 };
 use crate::rules::findings::{Finding, FindingCode};
 use crate::rules::regime::Regime;
@@ -28,9 +30,19 @@ fn cell(sheet: &str, row: usize, col: u32) -> CellRef {
     }
 }
 
-fn located(date: Option<&str>, col: u32) -> Located<NaiveDate> {
-    Located::new(date.map(d), Some(col))
-}
+/// Where the rows built here keep their dates and status (as in the register template).
+const COLUMNS: AssessmentColumns = AssessmentColumns {
+    scheduled_for: Some(4),
+    completed_on: Some(5),
+    submitted_on: Some(6),
+    assurance_status: Some(7),
+    status_set_on: Some(8),
+    response_due_on: Some(9),
+    response_submitted_on: Some(10),
+    remedial_due_on: Some(11),
+    remedial_completed_on: Some(12),
+    follow_up_due_on: Some(13),
+};
 
 #[derive(Default)]
 pub struct Reg {
@@ -114,17 +126,20 @@ impl Reg {
             user_id: id.into(),
             kind,
             purpose: r.purpose,
-            roles_covered: r.roles_covered,
-            scheduled_for: located(r.scheduled, 4),
-            completed_on: located(r.completed, 5),
-            submitted_on: located(r.submitted, 6),
-            assurance_status: Located::new(r.status, Some(7)),
-            status_set_on: located(r.status_set, 8),
-            response_due_on: located(r.response_due, 9),
-            response_submitted_on: located(r.response_submitted, 10),
-            remedial_due_on: located(r.remedial_due, 11),
-            remedial_completed_on: located(r.remedial_completed, 12),
-            follow_up_due_on: located(r.follow_up_due, 13),
+            roles_covered: r.roles_covered.map(|roles| roles.into_iter().collect()),
+            values: AssessmentValues {
+                scheduled_for: r.scheduled.map(d),
+                completed_on: r.completed.map(d),
+                submitted_on: r.submitted.map(d),
+                assurance_status: r.status,
+                status_set_on: r.status_set.map(d),
+                response_due_on: r.response_due.map(d),
+                response_submitted_on: r.response_submitted.map(d),
+                remedial_due_on: r.remedial_due.map(d),
+                remedial_completed_on: r.remedial_completed.map(d),
+                follow_up_due_on: r.follow_up_due.map(d),
+            },
+            columns: Arc::new(COLUMNS),
             cell: cell(s, n, 1),
         });
         index
