@@ -331,9 +331,20 @@ fn build_workbook(
     // task adds formats, in the order it first uses them.
     styles.register(&mut wb, &inputs::formats());
     let plan = &ctx.plan;
-    let report_parts =
-        plan.findings.len() + plan.schedule.len() + plan.changes.len() + plan.issues.len();
-    let mut reports = Prepared::new(&mut wb, report_parts, apart)?;
+    // One book per report writer (in the order of the plan), so that they can be written in any
+    // order and still come out in the plan's.
+    let mut book = |streamed: usize| Prepared::new(&mut wb, streamed, apart);
+    let (mut summary, mut findings, mut schedule, mut forecast) = (
+        book(0)?,
+        book(plan.findings.len())?,
+        book(plan.schedule.len())?,
+        book(0)?,
+    );
+    let (mut changes, mut issues, mut about) = (
+        book(plan.changes.len())?,
+        book(plan.issues.len())?,
+        book(0)?,
+    );
     let mut copies = plan
         .inputs
         .iter()
@@ -350,18 +361,30 @@ fn build_workbook(
     });
     rayon::scope_fifo(|s| {
         let ctx = &ctx;
-        let (reports, reported) = (&mut reports, &mut reported);
+        let reported = &mut reported;
+        let books = (
+            &mut summary,
+            &mut findings,
+            &mut schedule,
+            &mut forecast,
+            &mut changes,
+            &mut issues,
+            &mut about,
+        );
         s.spawn_fifo(move |_| {
+            let (summary, findings, schedule, forecast, changes, issues, about) = books;
             *reported = (|| -> Result<(), XlsxError> {
-                summary::write(reports, ctx, &mut styles)?;
-                findings::write(reports, ctx, &mut styles)?;
-                schedule::write(reports, ctx, &mut styles)?;
-                forecast::write(reports, ctx, &mut styles)?;
+                // The streamed sheets first, each saved apart as soon as it is written; the
+                // Summary, kept whole in memory until the workbook is saved, last.
+                findings::write(findings, ctx, &mut styles)?;
+                schedule::write(schedule, ctx, &mut styles)?;
                 if let Some(c) = ctx.input.changes {
-                    changes::write(reports, ctx, c, &mut styles)?;
+                    changes::write(changes, ctx, c, &mut styles)?;
                 }
-                issues::write(reports, ctx, &mut styles)?;
-                about::write(reports, ctx, &mut styles)
+                issues::write(issues, ctx, &mut styles)?;
+                forecast::write(forecast, ctx, &mut styles)?;
+                about::write(about, ctx, &mut styles)?;
+                summary::write(summary, ctx, &mut styles)
             })();
         });
         let mut tasks: Vec<_> = copies.iter_mut().zip(copied.iter_mut()).map(Some).collect();
@@ -381,13 +404,16 @@ fn build_workbook(
     copied.into_iter().collect::<Result<(), _>>()?;
     // The sheets in the order of the plan: Summary, Findings, Schedule, Forecast, Changes, the
     // input sheets, Input issues, About.
-    let mut report_slots = reports.into_done().into_iter();
-    let before_inputs = 1 + plan.findings.len() + plan.schedule.len() + 1 + plan.changes.len();
-    let mut slots: Vec<Slot> = report_slots.by_ref().take(before_inputs).collect();
+    let mut slots: Vec<Slot> = Vec::new();
+    for book in [summary, findings, schedule, forecast, changes] {
+        slots.extend(book.into_done());
+    }
     for book in copies {
         slots.extend(book.into_done());
     }
-    slots.extend(report_slots);
+    for book in [issues, about] {
+        slots.extend(book.into_done());
+    }
     let mut apart = Vec::new();
     for (k, slot) in slots.into_iter().enumerate() {
         match slot {
