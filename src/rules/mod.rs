@@ -61,13 +61,13 @@ pub struct AuditParams {
 }
 
 /// What the rules concluded about one assessment row in one regime (for the annotated
-/// Assessments sheet).
+/// Assessments sheet). One per annual row of a large register, so kept small.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowNote {
     pub assessment: usize,
     pub regime: Regime,
     /// Its place in the annual chain (1 = the first Annual assessment after entry).
-    pub position: usize,
+    pub position: u32,
     /// The determination date T (G8.49(a)): its booking, else its completion.
     pub t: NaiveDate,
     /// The category at T, with the figures that decided it (`None` when counts were missing).
@@ -83,8 +83,37 @@ pub struct RowNote {
     pub due: Option<NaiveDate>,
     /// The completion that counted (for a Self row, else its submission).
     pub completed: Option<NaiveDate>,
-    pub days_late: Option<i64>,
-    pub codes: Vec<FindingCode>,
+    /// Days after the due date it was completed (a late completion only).
+    pub days_late: Option<i32>,
+    pub codes: Box<[FindingCode]>,
+}
+
+// One per annual row of the register: keep it within 112 bytes.
+const _: () = assert!(std::mem::size_of::<RowNote>() <= 112);
+
+/// Which determination used a snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Determined {
+    /// The category for an annual assessment row.
+    Assessment,
+    /// The category for the next assessment.
+    NextAssessment,
+}
+
+impl Determined {
+    /// As the reports name it: `assessment`, `next assessment`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Determined::Assessment => "assessment",
+            Determined::NextAssessment => "next assessment",
+        }
+    }
+}
+
+impl std::fmt::Display for Determined {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A Premises row used by a determination (for the annotated Premises sheet).
@@ -95,9 +124,12 @@ pub struct SnapshotUse {
     pub user_id: Arc<str>,
     pub regime: Regime,
     pub t: NaiveDate,
-    /// Which determination: `assessment` (an annual row's) or `next assessment`.
-    pub purpose: &'static str,
+    /// Which determination.
+    pub purpose: Determined,
 }
+
+// One per snapshot a determination used: keep it within 40 bytes.
+const _: () = assert!(std::mem::size_of::<SnapshotUse>() <= 40);
 
 /// Everything the rules concluded. Writers read this; none of them decides anything.
 #[derive(Debug, Clone)]

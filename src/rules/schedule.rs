@@ -18,7 +18,7 @@ use crate::rules::responses;
 use crate::rules::self_assessment;
 use crate::rules::sink::{Found, Sink};
 use crate::rules::view::Row;
-use crate::rules::{Context, RowNote, SnapshotUse};
+use crate::rules::{Context, Determined, RowNote, SnapshotUse};
 
 /// Where a schedule stands at the audit date (SPEC §2.7), in order of precedence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -276,7 +276,7 @@ impl<'c, 'a> Builder<'c, 'a> {
         );
     }
 
-    fn determine(&mut self, t: NaiveDate, purpose: &'static str) -> Determination<'c> {
+    fn determine(&mut self, t: NaiveDate, purpose: Determined) -> Determination<'c> {
         let det = determine(self.ctx, self.i, self.regime, t);
         if !det.missing.is_empty() {
             self.missing.push((t, det.missing.clone()));
@@ -551,7 +551,7 @@ pub fn build_schedule<'a>(
         };
         let completion = row.completion.unwrap_or(as_of);
         let t = row.scheduled_for.unwrap_or(completion);
-        let det = b.determine(t, "assessment");
+        let det = b.determine(t, Determined::Assessment);
         let required = det.category.map(|c| next_type(rules, c, t, &chain));
         let mut codes = Vec::new();
         if row.kind == AssessmentType::SelfAssessment {
@@ -615,7 +615,7 @@ pub fn build_schedule<'a>(
             b.notes.push(RowNote {
                 assessment: row.index(),
                 regime,
-                position: k + 1,
+                position: u32::try_from(k + 1).unwrap_or(u32::MAX),
                 t,
                 category: det.category,
                 rules_version: Arc::clone(&det.version.id),
@@ -627,9 +627,9 @@ pub fn build_schedule<'a>(
                 completed: row.completion,
                 days_late: due.and_then(|d| {
                     let late = days_between(d, completion);
-                    (late > 0).then_some(late)
+                    (late > 0).then(|| i32::try_from(late).unwrap_or(i32::MAX))
                 }),
-                codes,
+                codes: codes.into_boxed_slice(),
             });
         }
         chain.push(row.kind);
@@ -644,7 +644,7 @@ pub fn build_schedule<'a>(
         .filter(|r| is_annual(r) && !r.is_completed() && r.scheduled_for.is_some())
         .min_by_key(|r| (r.scheduled_for, r.index()));
     let t_next = booking.and_then(|r| r.scheduled_for).unwrap_or(as_of);
-    let det = b.determine(t_next, "next assessment");
+    let det = b.determine(t_next, Determined::NextAssessment);
     let next = det.category.map(|c| next_type(rules, c, t_next, &chain));
     let due = match done.last() {
         None => anchor.map(|a| due_after(rules, a)),

@@ -165,7 +165,7 @@ pub fn json(t: &Timeline<'_>) -> String {
                     .rows
                     .iter()
                     .map(|r| JsonAssessment {
-                        position: r.note.position,
+                        position: r.note.position as usize,
                         row: JsonRow::of(r.assessment),
                         determined_at: r.note.t,
                         rules_version: &r.note.rules_version,
@@ -180,7 +180,7 @@ pub fn json(t: &Timeline<'_>) -> String {
                         due_from: r.due_from,
                         due: r.note.due,
                         completed: r.note.completed,
-                        days_late: r.note.days_late,
+                        days_late: r.note.days_late.map(i64::from),
                         findings: r.findings.iter().map(|f| json::finding(f)).collect(),
                     })
                     .collect(),

@@ -19,15 +19,15 @@ use chrono::NaiveDate;
 use crate::model::{Assessment, AssessmentType, CellRef, InputIssue, Register, Snapshot, User};
 use crate::rules::findings::Finding;
 use crate::rules::schedule::Schedule;
-use crate::rules::{Audit, RowNote};
+use crate::rules::{Audit, Determined, RowNote};
 
 pub use json::json;
 pub use text::text;
 
 /// What the next assessment's determination is called in [`crate::rules::SnapshotUse::purpose`].
-const NEXT_PURPOSE: &str = "next assessment";
+const NEXT_PURPOSE: Determined = Determined::NextAssessment;
 /// What an annual assessment's determination is called there.
-const ROW_PURPOSE: &str = "assessment";
+const ROW_PURPOSE: Determined = Determined::Assessment;
 
 /// One User as the audit saw it.
 #[derive(Debug)]
@@ -110,7 +110,7 @@ pub fn timeline<'a>(
         .iter()
         .filter(|f| f.user_id == user_id)
         .collect();
-    let uses = |regime, t: Option<NaiveDate>, purpose: &str| -> Vec<&'a Snapshot> {
+    let uses = |regime, t: Option<NaiveDate>, purpose: Determined| -> Vec<&'a Snapshot> {
         let mut v: Vec<&Snapshot> = audit
             .snapshot_uses
             .iter()

@@ -647,7 +647,7 @@ impl AssessmentNotes {
             })
             .collect();
         let due = list.iter().filter_map(|n| n.due).min();
-        let late = list.iter().filter_map(|n| n.days_late).max();
+        let late = list.iter().filter_map(|n| n.days_late).max().map(i64::from);
         let codes: Vec<FindingCode> = list
             .iter()
             .flat_map(|n| n.codes.iter().copied())
