@@ -214,7 +214,7 @@ fn findings_and_schedule_rows_match_the_audit_with_dates_as_dates() -> TestResul
         assert_eq!(text(&f, row, 0), finding.severity().as_str());
         assert_eq!(text(&f, row, 1), finding.code.as_str());
         assert_eq!(text(&f, row, 2), finding.clause);
-        assert_eq!(text(&f, row, 3), finding.user_id);
+        assert_eq!(text(&f, row, 3), *finding.user_id);
         assert_eq!(
             text(&f, row, 5),
             finding.regime.map(|r| r.as_str()).unwrap_or("")
@@ -235,7 +235,7 @@ fn findings_and_schedule_rows_match_the_audit_with_dates_as_dates() -> TestResul
     let col = |name: &str| h.iter().position(|x| x == name).unwrap() as u32;
     for (i, sc) in audit.schedules.iter().enumerate() {
         let row = i as u32 + 1;
-        assert_eq!(text(&s, row, col("User ID")), sc.user_id);
+        assert_eq!(text(&s, row, col("User ID")), *sc.user_id);
         assert_eq!(text(&s, row, col("Status")), sc.status.as_str());
         assert_eq!(date(&at(&s, row, col("Due"))), sc.due);
         assert_eq!(date(&at(&s, row, col("Counts as of"))), sc.counts_as_of);
@@ -475,7 +475,11 @@ fn annotation_columns_follow_the_last_used_column() -> TestResult {
     );
     for row in 1..=5u32 {
         let id = text(&u, row, 0);
-        let schedules: Vec<_> = audit.schedules.iter().filter(|s| s.user_id == id).collect();
+        let schedules: Vec<_> = audit
+            .schedules
+            .iter()
+            .filter(|s| *s.user_id == *id)
+            .collect();
         let status = text(&u, row, 5);
         if let [one] = schedules.as_slice() {
             assert_eq!(status, one.status.as_str(), "{id}");
@@ -672,7 +676,7 @@ fn streamed_sheets_keep_their_header_and_last_row() -> TestResult {
     assert_eq!(text(&s, 0, 0), "User ID");
     assert_eq!(
         text(&s, audit.schedules.len() as u32, 0),
-        audit.schedules.last().unwrap().user_id
+        *audit.schedules.last().unwrap().user_id
     );
     for sheet in outcome.sheets.iter().filter(|s| s.table.is_some()) {
         let r = range(&out, &sheet.name)?;
@@ -914,7 +918,7 @@ fn libreoffice_shows_the_summary_schedule_and_findings() -> TestResult {
     let h = &schedule[0];
     let col = |name: &str| h.iter().position(|x| x == name).unwrap();
     for (row, s) in schedule[1..].iter().zip(&audit.schedules) {
-        assert_eq!(row[0], s.user_id);
+        assert_eq!(row[0], *s.user_id);
         assert_eq!(row[col("Status")], s.status.as_str());
         let due = s
             .due
@@ -927,7 +931,7 @@ fn libreoffice_shows_the_summary_schedule_and_findings() -> TestResult {
     assert_eq!(findings.len(), audit.findings.len() + 1);
     for (row, f) in findings[1..].iter().zip(&audit.findings) {
         assert_eq!(row[1], f.code.as_str());
-        assert_eq!(row[3], f.user_id);
+        assert_eq!(row[3], *f.user_id);
         assert_eq!(row[8], f.message);
     }
     Ok(())

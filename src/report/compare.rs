@@ -410,7 +410,10 @@ fn schedule_changes(previous: &Previous, audit: &Audit) -> Vec<ScheduleChange> {
     let mut after: BTreeMap<Key, &Schedule> = BTreeMap::new();
     for s in &audit.schedules {
         after
-            .entry((s.user_id.clone(), s.regime.map(|r| r.as_str().to_string())))
+            .entry((
+                s.user_id.to_string(),
+                s.regime.map(|r| r.as_str().to_string()),
+            ))
             .or_insert(s);
     }
     let mut keys: Vec<&Key> = before.keys().chain(after.keys()).collect();

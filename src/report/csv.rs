@@ -27,19 +27,19 @@ pub fn write_findings<W: Write>(audit: &Audit, out: W) -> csv::Result<()> {
     let names: std::collections::HashMap<&str, &str> = audit
         .schedules
         .iter()
-        .filter_map(|s| s.name.as_deref().map(|n| (s.user_id.as_str(), n)))
+        .filter_map(|s| s.name.as_deref().map(|n| (&*s.user_id, n)))
         .collect();
     for f in &audit.findings {
         let due = f.due.map(|d| d.to_string()).unwrap_or_default();
         let days = f.days.map(|d| d.to_string()).unwrap_or_default();
         let source = f.source.as_ref().map(|c| c.to_string()).unwrap_or_default();
         let fields = [
-            f.user_id.as_str(),
-            names.get(f.user_id.as_str()).copied().unwrap_or(""),
+            &*f.user_id,
+            names.get(&*f.user_id).copied().unwrap_or(""),
             f.regime.map_or("", |r| r.as_str()),
             f.code.as_str(),
             f.severity().as_str(),
-            &f.clause,
+            f.clause,
             &due,
             &days,
             &f.message,

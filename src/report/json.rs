@@ -183,7 +183,7 @@ pub fn finding(f: &Finding) -> JsonFinding<'_> {
         regime: f.regime,
         code: f.code.as_str(),
         severity: f.severity().as_str(),
-        clause: &f.clause,
+        clause: f.clause,
         due: f.due,
         days: f.days,
         message: &f.message,

@@ -2,6 +2,7 @@
 //! clause. A rule produces a [`Finding`]; it never invents a code or a severity of its own.
 
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -148,11 +149,12 @@ impl Serialize for FindingCode {
 /// One compliance gap or register-data problem, with the clause and the cell it rests on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub user_id: String,
+    /// Shared by the User's findings and schedules.
+    pub user_id: Arc<str>,
     /// `None` for findings about the User as a whole.
     pub regime: Option<Regime>,
     pub code: FindingCode,
-    pub clause: String,
+    pub clause: &'static str,
     pub due: Option<NaiveDate>,
     /// Days late (for `DUE_SOON`, days left).
     pub days: Option<i64>,

@@ -305,7 +305,8 @@ fn audit_user(ctx: &Context<'_>, i: usize) -> UserAudit {
     let mut missing = Vec::new();
     let regimes = &ctx.links.users[i].regimes;
     if regimes.is_empty() {
-        out.schedules.push(schedule::not_subject(uv.user));
+        out.schedules
+            .push(schedule::not_subject(uv.user, Arc::clone(&sink.shared_id)));
     }
     for &regime in regimes {
         let s = schedule::build_schedule(ctx, i, regime, &mut sink, &mut out, &mut missing);

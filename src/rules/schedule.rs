@@ -92,12 +92,14 @@ impl Serialize for Status {
 /// One User's schedule in one regime, as of the audit date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
-    pub user_id: String,
+    /// Shared by the User's schedules and findings.
+    pub user_id: Arc<str>,
     pub name: Option<String>,
     pub regime: Option<Regime>,
     pub category: Option<Category>,
     pub limbs: Vec<String>,
-    pub rules_version: Option<String>,
+    /// The id of the rule version applied, shared with every determination under it.
+    pub rules_version: Option<Arc<str>>,
     pub domestic: Option<u64>,
     pub non_domestic: Option<u64>,
     pub counts_as_of: Option<NaiveDate>,
@@ -124,10 +126,15 @@ pub struct Schedule {
 }
 
 impl Schedule {
-    /// A schedule with nothing determined yet.
-    pub fn blank(user: &crate::model::User, regime: Option<Regime>, status: Status) -> Schedule {
+    /// A schedule with nothing determined yet, for `user` (whose id `id` shares).
+    pub fn blank(
+        user: &crate::model::User,
+        id: Arc<str>,
+        regime: Option<Regime>,
+        status: Status,
+    ) -> Schedule {
         Schedule {
-            user_id: user.user_id.clone(),
+            user_id: id,
             name: user.name.clone(),
             regime,
             category: None,
@@ -243,7 +250,7 @@ impl<'c, 'a> Builder<'c, 'a> {
     fn apply(&self, s: &mut Schedule, det: &Determination<'_>) {
         s.category = det.category;
         s.limbs = det.figures.limbs();
-        s.rules_version = Some(det.version.id.to_string());
+        s.rules_version = Some(Arc::clone(&det.version.id));
         s.domestic = det.domestic;
         s.non_domestic = det.non_domestic;
         s.counts_as_of = det.counts_as_of;
@@ -334,7 +341,7 @@ pub fn build_schedule<'a>(
         ctx,
         i,
         regime,
-        sink: Sink::new(sink.user_id),
+        sink: sink.for_same_user(),
         notes: Vec::new(),
         uses: Vec::new(),
         user_id: None,
@@ -347,7 +354,12 @@ pub fn build_schedule<'a>(
         responses::follow_up(row, &rows, regime, as_of, &mut b.sink);
     }
 
-    let mut s = Schedule::blank(uv.user, Some(regime), Status::Ok);
+    let mut s = Schedule::blank(
+        uv.user,
+        Arc::clone(&sink.shared_id),
+        Some(regime),
+        Status::Ok,
+    );
 
     let pending: Vec<&Row<'a>> = rows
         .iter()
@@ -831,8 +843,8 @@ pub fn build_schedule<'a>(
 }
 
 /// SPEC §6.2: a User with no regime has one schedule, `not-subject` (or `left`).
-pub fn not_subject(user: &crate::model::User) -> Schedule {
-    let mut s = Schedule::blank(user, None, Status::NotSubject);
+pub fn not_subject(user: &crate::model::User, id: Arc<str>) -> Schedule {
+    let mut s = Schedule::blank(user, id, None, Status::NotSubject);
     s.explanation = "not subject to G8 assessments (G1.7): no role that G8 applies to".into();
     s
 }

@@ -1,5 +1,7 @@
 //! Where rules put their findings: one sink per User, so a rule names only what it found.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use crate::model::CellRef;
@@ -11,6 +13,8 @@ use crate::rules::regime::Regime;
 #[derive(Debug)]
 pub struct Sink<'a> {
     pub user_id: &'a str,
+    /// The same id, shared by every finding and schedule of the User.
+    pub shared_id: Arc<str>,
     pub findings: Vec<Finding>,
 }
 
@@ -64,18 +68,28 @@ impl<'a> Sink<'a> {
     pub fn new(user_id: &'a str) -> Sink<'a> {
         Sink {
             user_id,
+            shared_id: Arc::from(user_id),
+            findings: Vec::new(),
+        }
+    }
+
+    /// An empty sink for the same User (its id shared).
+    pub fn for_same_user(&self) -> Sink<'a> {
+        Sink {
+            user_id: self.user_id,
+            shared_id: Arc::clone(&self.shared_id),
             findings: Vec::new(),
         }
     }
 
     pub fn push(&mut self, found: Found) {
         let clause = match found.code.clause_of() {
-            ClauseOf::Fixed(c) | ClauseOf::Data(c) => c.to_string(),
+            ClauseOf::Fixed(c) | ClauseOf::Data(c) => c,
             // Without a category (counts missing) the obligation is still G8.40's.
-            ClauseOf::Category => found.category.map_or("G8.40", Category::clause).to_string(),
+            ClauseOf::Category => found.category.map_or("G8.40", Category::clause),
         };
         self.findings.push(Finding {
-            user_id: self.user_id.to_string(),
+            user_id: Arc::clone(&self.shared_id),
             regime: found.regime,
             code: found.code,
             clause,

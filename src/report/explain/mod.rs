@@ -92,7 +92,7 @@ pub fn timeline<'a>(
     let schedules: Vec<&Schedule> = audit
         .schedules
         .iter()
-        .filter(|s| s.user_id == user_id)
+        .filter(|s| *s.user_id == *user_id)
         .collect();
     if schedules.is_empty() {
         return None;
@@ -108,7 +108,7 @@ pub fn timeline<'a>(
     let findings: Vec<&Finding> = audit
         .findings
         .iter()
-        .filter(|f| f.user_id == user_id)
+        .filter(|f| *f.user_id == *user_id)
         .collect();
     let uses = |regime, t: Option<NaiveDate>, purpose: Determined| -> Vec<&'a Snapshot> {
         let mut v: Vec<&Snapshot> = audit

@@ -153,8 +153,8 @@ pub(super) fn write(
         let row = vec![
             Cell::text(f.severity().as_str()).bold(),
             Cell::text(f.code.as_str()),
-            Cell::text(f.clause.clone()),
-            Cell::text(f.user_id.clone()),
+            Cell::text(f.clause),
+            Cell::text(f.user_id.to_string()),
             Cell::opt_text(ctx.user_name(&f.user_id)),
             Cell::opt_text(f.regime.map(|r| r.as_str())),
             Cell::opt_date(f.due),
@@ -189,7 +189,7 @@ pub(super) fn write(
             .schedules
             .iter()
             .find(|s| {
-                s.user_id == f.user_id
+                *s.user_id == *f.user_id
                     && (f.regime.is_none() || s.regime.map(|r| r.as_str()) == f.regime.as_deref())
             })
             .map(|s| s.status.as_str());
@@ -199,7 +199,7 @@ pub(super) fn write(
                 .tone(severity_of(f.severity.as_deref())),
             Cell::text(f.code.clone()),
             Cell::opt_text(f.clause.clone()),
-            Cell::text(f.user_id.clone()),
+            Cell::text(f.user_id.to_string()),
             Cell::opt_text(ctx.user_name(&f.user_id)),
             Cell::opt_text(f.regime.clone()),
             Cell::opt_date(f.due),

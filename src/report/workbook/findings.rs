@@ -49,8 +49,8 @@ pub(super) fn write(
         let mut row = vec![
             Cell::text(f.severity().as_str()).bold(),
             Cell::text(f.code.as_str()),
-            Cell::text(f.clause.clone()),
-            Cell::text(f.user_id.clone()),
+            Cell::text(f.clause),
+            Cell::text(&*f.user_id),
             Cell::opt_text(ctx.user_name(&f.user_id)),
             Cell::opt_text(f.regime.map(|r| r.as_str())),
             Cell::opt_date(f.due),

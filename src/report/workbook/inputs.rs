@@ -569,7 +569,7 @@ impl UserNotes {
 fn user_findings<'f>(findings: &'f PerUser<Finding>, user_id: &str) -> &'f [Finding] {
     let lists = findings.lists();
     fn first_id(list: &[Finding]) -> &str {
-        list.first().map_or("", |f| f.user_id.as_str())
+        list.first().map_or("", |f| &*f.user_id)
     }
     let at = lists.partition_point(|l| first_id(l) < user_id);
     match lists.get(at) {

@@ -50,7 +50,7 @@ pub(super) fn write(
     )?;
     for s in &ctx.audit().schedules {
         let row = vec![
-            Cell::link(s.user_id.clone(), ctx.map.link(&s.user_cell)),
+            Cell::link(&*s.user_id, ctx.map.link(&s.user_cell)),
             Cell::opt_text(s.name.clone()),
             Cell::opt_text(s.regime.map(|r| r.as_str())),
             Cell::text(s.status.as_str())
@@ -69,7 +69,7 @@ pub(super) fn write(
             Cell::opt_count(s.domestic),
             Cell::opt_count(s.non_domestic),
             Cell::opt_date(s.counts_as_of),
-            Cell::opt_text(s.rules_version.clone()),
+            Cell::opt_text(s.rules_version.as_deref()),
             Cell::opt_text(s.last_type.map(|t| t.name())),
             Cell::opt_date(s.last_completed),
         ];

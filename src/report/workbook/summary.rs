@@ -426,7 +426,7 @@ fn needs_attention(s: &mut SheetOut, ctx: &Ctx<'_>, styles: &mut Styles) -> Resu
         };
         s.push(
             &[
-                Cell::link(sc.user_id.clone(), ctx.schedule_link(i)),
+                Cell::link(&*sc.user_id, ctx.schedule_link(i)),
                 Cell::opt_text(sc.name.clone()),
                 Cell::opt_text(sc.regime.map(|r| r.as_str())),
                 Cell::text(sc.status.as_str())

@@ -89,7 +89,7 @@ fn spec_2_9_a_user_with_everything_after_the_audit_date_had_not_joined() {
     r.entry("O1", "2022-03-01");
     r.user("O2", &[OtherUser]);
     let a = r.audit("2021-06-30");
-    assert!(a.schedules.iter().all(|s| s.user_id != "O1"));
+    assert!(a.schedules.iter().all(|s| &*s.user_id != "O1"));
     // A User with no dates at all is still audited (ENTRY_MISSING).
     assert_eq!(codes(&a, "O2"), [(FindingCode::EntryMissing, None)]);
     assert_eq!((a.users, a.set_aside.users), (1, 1));

@@ -19,7 +19,7 @@ fn g8_47_completed_late_when_done_after_the_due_date() {
     let a = r.audit("2025-08-01");
     let f = find(&a, "O1", CompletedLate);
     assert_eq!(
-        (f.due, f.days, f.clause.as_str()),
+        (f.due, f.days, f.clause),
         (Some(d("2025-05-01")), Some(10), "G8.47")
     );
     assert_eq!(f.source.as_ref().unwrap().to_string(), "Assessments!F3");
@@ -38,7 +38,7 @@ fn g8_42_wrong_type_when_less_thorough_than_required() {
     r.done("U1", Verification, "2025-04-20");
     let a = r.audit("2025-08-01");
     let f = find(&a, "U1", WrongType);
-    assert_eq!((f.due, f.clause.as_str()), (Some(d("2025-05-01")), "G8.41"));
+    assert_eq!((f.due, f.clause), (Some(d("2025-05-01")), "G8.41"));
     assert_eq!(codes(&a, "U1"), [(WrongType, Some(d("2025-05-01")))]);
 }
 
@@ -57,7 +57,7 @@ fn g8_50_b_self_not_submitted() {
     let a = r.audit("2025-05-03");
     let f = find(&a, "O1", SelfNotSubmitted);
     assert_eq!(
-        (f.due, f.days, f.clause.as_str()),
+        (f.due, f.days, f.clause),
         (Some(d("2025-05-01")), Some(2), "G8.50(b)")
     );
     // Before the deadline passes there is nothing to report.
@@ -121,7 +121,7 @@ fn g8_24_response_overdue_and_late() {
     let a = r.audit("2026-02-11");
     let f = find(&a, "O1", ResponseOverdue);
     assert_eq!(
-        (f.due, f.days, f.clause.as_str()),
+        (f.due, f.days, f.clause),
         (Some(d("2026-02-01")), Some(10), "G8.24")
     );
     assert_eq!(f.regime, Some(Regime::Other));
@@ -154,7 +154,7 @@ fn g8_28_a_remedial_overdue_and_late() {
     let a = r.audit("2026-07-01");
     let f = find(&a, "O1", RemedialOverdue);
     assert_eq!(
-        (f.due, f.days, f.clause.as_str()),
+        (f.due, f.days, f.clause),
         (Some(d("2026-06-30")), Some(1), "G8.28(a)")
     );
 
@@ -183,7 +183,7 @@ fn g8_29_follow_up_overdue_then_late_when_done() {
     let a = r.audit("2026-06-01");
     let f = find(&a, "O1", FollowUpOverdue);
     assert_eq!(
-        (f.due, f.days, f.clause.as_str()),
+        (f.due, f.days, f.clause),
         (Some(d("2026-05-01")), Some(31), "G8.29")
     );
 
@@ -221,7 +221,7 @@ fn g8_47_wrong_type_scheduled_when_the_booking_is_less_thorough() {
     r.booked("O1", SelfA, "2026-11-20");
     let a = r.audit("2026-11-01");
     let f = find(&a, "O1", WrongTypeScheduled);
-    assert_eq!((f.due, f.clause.as_str()), (Some(d("2026-12-01")), "G8.47"));
+    assert_eq!((f.due, f.clause), (Some(d("2026-12-01")), "G8.47"));
     assert_eq!(
         codes(&a, "O1"),
         [(WrongTypeScheduled, Some(d("2026-12-01")))]
@@ -270,7 +270,7 @@ fn spec_6_12_near_threshold_from_95_percent_inclusive() {
         assert_eq!(has(&a, "U1", NearThreshold), near, "D = {dom}");
         if near {
             let f = find(&a, "U1", NearThreshold);
-            assert_eq!((f.due, f.clause.as_str()), (None, "G8.42"));
+            assert_eq!((f.due, f.clause), (None, "G8.42"));
         }
     }
 }

@@ -58,7 +58,7 @@ fn spec_3_results_are_in_report_order_whatever_the_register_order() {
     let schedules: Vec<(&str, Option<Regime>)> = a
         .schedules
         .iter()
-        .map(|s| (s.user_id.as_str(), s.regime))
+        .map(|s| (&*s.user_id, s.regime))
         .collect();
     assert_eq!(
         schedules,

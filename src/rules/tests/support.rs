@@ -206,12 +206,16 @@ pub fn sched<'a>(audit: &'a Audit, id: &str, regime: Option<Regime>) -> &'a Sche
     audit
         .schedules
         .iter()
-        .find(|s| s.user_id == id && s.regime == regime)
+        .find(|s| &*s.user_id == id && s.regime == regime)
         .unwrap_or_else(|| panic!("no schedule for {id} {regime:?}: {:#?}", audit.schedules))
 }
 
 pub fn findings<'a>(audit: &'a Audit, id: &str) -> Vec<&'a Finding> {
-    audit.findings.iter().filter(|f| f.user_id == id).collect()
+    audit
+        .findings
+        .iter()
+        .filter(|f| &*f.user_id == id)
+        .collect()
 }
 
 /// The (code, due) pairs of one User's findings, in report order.
