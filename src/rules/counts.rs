@@ -141,7 +141,17 @@ impl Figures {
 
     /// The large-category limbs met, e.g. `G8.41(c)`; empty for a small category.
     pub fn limbs(&self) -> Vec<String> {
-        self.met().map(|x| x.limb.clone()).collect()
+        self.limb_names().map(str::to_string).collect()
+    }
+
+    /// [`Figures::limbs`], borrowed.
+    pub fn limb_names(&self) -> impl Iterator<Item = &str> {
+        self.met().map(|x| x.limb.as_str())
+    }
+
+    /// The figures as text; `None` when there are none (a count was missing).
+    pub fn text(&self) -> Option<String> {
+        Some(self.to_string()).filter(|t| !t.is_empty())
     }
 
     /// SPEC §6.12: for a small category, each deciding figure within `percent` % of its

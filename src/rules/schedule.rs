@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::model::{AssessmentType, CellRef, Purpose};
-use crate::rules::counts::{Category, Determination, determine};
+use crate::rules::counts::{Category, Determination, Figures, determine};
 use crate::rules::cycle::{due_after, next_type};
 use crate::rules::dates::days_between;
 use crate::rules::entry::{Entry, decide_entry};
@@ -97,14 +97,14 @@ pub struct Schedule {
     pub name: Option<String>,
     pub regime: Option<Regime>,
     pub category: Option<Category>,
-    pub limbs: Vec<String>,
     /// The id of the rule version applied, shared with every determination under it.
     pub rules_version: Option<Arc<str>>,
     pub domestic: Option<u64>,
     pub non_domestic: Option<u64>,
     pub counts_as_of: Option<NaiveDate>,
-    /// The figures that decided the category, as text.
-    pub figures: Option<String>,
+    /// The figures that decided the category (written out when shown; the large-category tests
+    /// met are its limbs, [`Schedule::limbs`]).
+    pub figures: Figures,
     pub last_type: Option<AssessmentType>,
     pub last_completed: Option<NaiveDate>,
     pub next_type: Option<AssessmentType>,
@@ -126,6 +126,11 @@ pub struct Schedule {
 }
 
 impl Schedule {
+    /// The large-category limbs met, e.g. `G8.41(c)`; empty for a small category.
+    pub fn limbs(&self) -> Vec<String> {
+        self.figures.limbs()
+    }
+
     /// A schedule with nothing determined yet, for `user` (whose id `id` shares).
     pub fn blank(
         user: &crate::model::User,
@@ -138,12 +143,11 @@ impl Schedule {
             name: user.name.clone(),
             regime,
             category: None,
-            limbs: Vec::new(),
             rules_version: None,
             domestic: None,
             non_domestic: None,
             counts_as_of: None,
-            figures: None,
+            figures: Figures::missing(),
             last_type: None,
             last_completed: None,
             next_type: None,
@@ -213,15 +217,16 @@ fn category_text(
     let mut x = String::new();
     match det.category {
         Some(c) => {
-            let clause = match s.limbs.len() {
+            let limbs = s.limbs();
+            let clause = match limbs.len() {
                 0 => c.clause().to_string(),
-                _ => s.limbs.join(", "),
+                _ => limbs.join(", "),
             };
             let _ = write!(x, "{c} ({clause}");
             if regime.is_srp() {
                 let _ = write!(x, ", via G8.63");
             }
-            let _ = write!(x, "): {}", s.figures.as_deref().unwrap_or_default());
+            let _ = write!(x, "): {}", s.figures);
             if let Some(at) = det.counts_as_of {
                 let _ = write!(x, " at {at}");
             }
@@ -249,12 +254,11 @@ impl<'c, 'a> Builder<'c, 'a> {
     /// Copies a determination's category and figures into the schedule.
     fn apply(&self, s: &mut Schedule, det: &Determination<'_>) {
         s.category = det.category;
-        s.limbs = det.figures.limbs();
         s.rules_version = Some(Arc::clone(&det.version.id));
         s.domestic = det.domestic;
         s.non_domestic = det.non_domestic;
         s.counts_as_of = det.counts_as_of;
-        s.figures = Some(det.figures.to_string()).filter(|f| !f.is_empty());
+        s.figures = det.figures.clone();
     }
 
     /// SPEC §6.12: NEAR_THRESHOLD for a small category with a deciding figure within the window.
@@ -787,7 +791,7 @@ pub fn build_schedule<'a>(
                 Some(regime),
                 format!(
                     "category now {now} ({}) at {t_next}; the last assessment was judged {last}",
-                    s.figures.as_deref().unwrap_or_default()
+                    s.figures
                 ),
             )
             .due(due, None)

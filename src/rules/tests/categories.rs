@@ -25,7 +25,7 @@ fn g8_41_a_domestic_over_250_000_is_large() {
     let r = supplier(250_001, 0);
     assert_eq!(category(&r), Some(Category::SupplierLarge));
     assert_eq!(
-        sched(&r.audit(A), "U1", Some(Regime::Supplier)).limbs,
+        sched(&r.audit(A), "U1", Some(Regime::Supplier)).limbs(),
         ["G8.41(a)", "G8.41(c)"]
     );
 }
@@ -43,7 +43,7 @@ fn g8_41_b_50_001_non_domestic_is_large() {
     let r = supplier(0, 50_001);
     assert_eq!(category(&r), Some(Category::SupplierLarge));
     assert_eq!(
-        sched(&r.audit(A), "U1", Some(Regime::Supplier)).limbs,
+        sched(&r.audit(A), "U1", Some(Regime::Supplier)).limbs(),
         ["G8.41(b)", "G8.41(c)"]
     );
 }
@@ -62,7 +62,7 @@ fn g8_41_c_5n_plus_d_over_250_000_is_large() {
     let a = r.audit(A);
     let s = sched(&a, "U1", Some(Regime::Supplier));
     assert_eq!(s.category, Some(Category::SupplierLarge));
-    assert_eq!(s.limbs, ["G8.41(c)"]);
+    assert_eq!(s.limbs(), ["G8.41(c)"]);
     assert!(
         s.explanation
             .contains("G8.41(c): D 20,000 + 5 × N 48,000 = 260,000 > 250,000"),
@@ -212,7 +212,7 @@ fn g8_63_a_srp_counts_are_the_sums_over_the_suppliers_it_serves() {
     assert_eq!((s.domestic, s.non_domestic), (Some(150_000), Some(35_000)));
     // 5 × 35,000 + 150,000 = 325,000 > 250,000.
     assert_eq!(s.category, Some(Category::SupplierLarge));
-    assert_eq!(s.limbs, ["G8.41(c)"]);
+    assert_eq!(s.limbs(), ["G8.41(c)"]);
     let n = sched(&a, "S1", Some(Regime::SrpNetwork));
     assert_eq!(
         (n.domestic, n.category),
