@@ -3,7 +3,7 @@
 #
 #   benches/run.sh [--quick] [--cache DIR] [--runs N] [--seed S] [--sizes "10000 50000 250000"]
 #                  [--csv-sizes "10000 50000 250000 1000000"] [--no-stages] [--no-rules]
-#                  [--mem-cap GIB] [--zip-level N] [--rules-runs N]
+#                  [--mem-cap GIB] [--zip-level N] [--rules-runs N] [--peer "SIZES"]
 #
 # See benches/README.md for what each number means. Prints Markdown tables on stdout and keeps a
 # copy in CACHE/results-<time>.md. Registers are generated once into the cache
@@ -22,6 +22,9 @@ SIZES=""
 CSV_SIZES=""
 STAGES=1
 RULES=1
+# Sizes (xlsx registers, "sample" for the sample) to run the Python peer on (benches/peer.py):
+# none by default, it takes minutes (four at 50,000 Users).
+PEER_SIZES=""
 # Every measured command runs under `ulimit -v` so that a run that needs more memory than the
 # machine has fails alone instead of pushing a shared machine into the OOM killer. Default: 70 %
 # of the memory available when the script starts.
@@ -39,6 +42,7 @@ while [ $# -gt 0 ]; do
         --no-rules) RULES=0 ;;
         --mem-cap) MEM_CAP=$2; shift ;;
         --zip-level) ZIP_LEVEL=$2; shift ;;
+        --peer) PEER_SIZES=$2; shift ;;
         -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
@@ -192,6 +196,24 @@ for l in $XLABELS; do
     fi
 done
 
+# ---- the Python peer (pandas + python-calamine, g8ref's rules, xlsxwriter), once a size, each run
+# next to a g8audit run of the same register
+if [ -n "$PEER_SIZES" ]; then
+    if ! python3 -c "import pandas, python_calamine, xlsxwriter" 2>/dev/null; then
+        echo "installing pandas, python-calamine and xlsxwriter for the peer" >&2
+        python3 -m pip install --quiet pandas python-calamine xlsxwriter >&2
+    fi
+    for l in $PEER_SIZES; do
+        if [ "$l" = sample ]; then reg=$ROOT/fixtures/sample/register.xlsx
+        elif [ -n "${REG[$l]:-}" ]; then reg=${REG[$l]}
+        else reg=$(gen xlsx "$l")/register.xlsx; fi
+        echo "peer $l" >&2
+        timed "peer-$l" python3 "$ROOT/benches/peer.py" "$reg" "$T/peer.xlsx" --as-of $AS_OF
+        timed "peeraudit-$l" "$BIN" audit "$reg" --as-of $AS_OF -o "$T/audit.xlsx" --quiet
+        grep -o 'read=.*' "$T/peer-$l.err" | tail -1 > "$T/peer-$l.stages" || true
+    done
+fi
+
 # ---- CSV -> JSON
 for n in $CSV_SIZES; do
     r=$(runs_for "$n")
@@ -280,6 +302,19 @@ for n in $CSV_SIZES; do
     size=$(du -cb "${CREG[$n]}"/*.csv | tail -1 | awk '{ printf "%.0f MB", $1 / 1e6 }')
     echo "| $(thou "$n") | $size | $(shown "csv-$n" "$(secs "$w")") | $(secs "$(med "csv-$n" 2)") | $(mib "$(med "csv-$n" 3)") | $per µs | $(ratio "$per" "$base") |"
 done
+if [ -n "$PEER_SIZES" ]; then
+    echo
+    echo "### The Python peer, side by side"
+    echo
+    echo "\`python3 benches/peer.py REG OUT.xlsx\` (pandas with the calamine engine, the rules of \`tools/reference/g8ref.py\`, xlsxwriter in constant-memory mode; one run) next to \`g8audit audit REG -o OUT.xlsx\`."
+    echo
+    echo "| register | peer wall | peer stages | peer peak | g8audit wall | g8audit peak | peer / g8audit |"
+    echo "| --- | ---: | --- | ---: | ---: | ---: | ---: |"
+    for l in $PEER_SIZES; do
+        name=$l; [ "$l" != sample ] && name="$(thou "$l") Users"
+        echo "| $name | $(shown "peer-$l" "$(secs "$(med "peer-$l" 1)")") | $(cat "$T/peer-$l.stages" 2>/dev/null) | $(mib "$(med "peer-$l" 3)") | $(secs "$(med "peeraudit-$l" 1)") | $(mib "$(med "peeraudit-$l" 3)") | $(pratio "peer-$l" "peeraudit-$l" 1) |"
+    done
+fi
 if [ $RULES = 1 ]; then
     echo
     echo "### The rules stage alone, \`--threads 1\` vs \`--threads 2\` ($RULES_REG$( [ "$RULES_REG" != sample ] && echo ' Users') xlsx)"
