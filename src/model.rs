@@ -430,11 +430,13 @@ pub struct User {
 }
 
 /// One row of the Premises table (SPEC §1.2). Rows with a refused count are not produced.
+///
+/// A register holds tens of millions of these (a snapshot a month per User for years), so a
+/// snapshot names its User by position ([`Register::user_of`]) rather than by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
-    /// The User's id, shared with every other record of that User (a register holds millions of
-    /// snapshots, and a string apiece was a tenth of the memory of a large one).
-    pub user_id: Arc<str>,
+    /// The position in [`Register::users`] of the snapshot's User (the first User with its id).
+    pub user: u32,
     pub as_of: NaiveDate,
     pub domestic: u64,
     /// Blank = 0 (SPEC §6.11).
@@ -442,6 +444,9 @@ pub struct Snapshot {
     /// The cell holding the `as_of` date.
     pub cell: CellRef,
 }
+
+// Tens of millions per register: keep a snapshot at 40 bytes.
+const _: () = assert!(std::mem::size_of::<Snapshot>() == 40);
 
 /// A set of [`Role`]s, in two bytes: what an assessment row's `roles_covered` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -528,7 +533,7 @@ pub struct Assessment {
     /// 0-based position among the register's assessment rows, in reading order; "row order" for
     /// every tie-break.
     pub index: usize,
-    /// The User's id, shared as [`Snapshot::user_id`] is.
+    /// The User's id, shared with every other assessment row of that User.
     pub user_id: Arc<str>,
     pub kind: AssessmentType,
     /// Blank or unknown = inferred by the rules (SPEC §6.21).
@@ -565,6 +570,16 @@ pub struct Register {
     pub assessments: Vec<Assessment>,
     /// True when the Users table has a `sms_notified_on` column (G5.27 is then checked).
     pub has_sms_notified_column: bool,
+}
+
+impl Register {
+    /// The id of a snapshot's User (empty for a snapshot of no User, which a register read from
+    /// files does not hold).
+    pub fn user_of(&self, snapshot: &Snapshot) -> &str {
+        self.users
+            .get(snapshot.user as usize)
+            .map_or("", |u| u.user_id.as_str())
+    }
 }
 
 /// The codes of the input issues (SPEC §4.3).

@@ -5,7 +5,7 @@
 //! after which the value is blank and reading goes on. Rows that cannot make a record (no user_id, no
 //! type, an unknown user, a refused count) are skipped with their issue. No rule is applied here.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::model::{SheetName, input_id, thousands};
@@ -167,7 +167,8 @@ const USER_SUGGESTION_WORK: u64 = 100_000_000;
 /// The user_ids of the Users table, for UNKNOWN_USER and its suggestion.
 struct KnownUsers {
     /// Each id once, shared by the records of that User.
-    ids: HashSet<Arc<str>>,
+    /// Each id once, with the position of the first User of that id.
+    ids: HashMap<Arc<str>, u32>,
     by_lower: HashMap<String, String>,
     /// By [`fold_lookalikes`]; the first id wins.
     by_folded: HashMap<String, String>,
@@ -190,11 +191,14 @@ impl KnownUsers {
                 .entry(fold_lookalikes(&u.user_id))
                 .or_insert_with(|| u.user_id.clone());
         }
+        let mut ids = HashMap::with_capacity(users.len());
+        for (i, u) in users.iter().enumerate() {
+            // The first User of an id is the one its records belong to.
+            ids.entry(Arc::from(u.user_id.as_str()))
+                .or_insert(u32::try_from(i).unwrap_or(u32::MAX));
+        }
         KnownUsers {
-            ids: users
-                .iter()
-                .map(|u| Arc::from(u.user_id.as_str()))
-                .collect(),
+            ids,
             by_lower,
             by_folded,
             list: users.iter().map(|u| u.user_id.clone()).collect(),
@@ -202,9 +206,9 @@ impl KnownUsers {
         }
     }
 
-    /// The id, shared, when it is a User's.
-    fn get(&self, id: &str) -> Option<&Arc<str>> {
-        self.ids.get(id)
+    /// The id, shared, and the position of its User, when it is a User's.
+    fn get(&self, id: &str) -> Option<(&Arc<str>, u32)> {
+        self.ids.get_key_value(id).map(|(id, &i)| (id, i))
     }
 
     /// The same id in another case; else one that differs only by look-alike characters
@@ -489,9 +493,9 @@ impl<'o> Reader<'o> {
         id: &str,
         cell: &CellRef,
         v: RawValue<'_>,
-    ) -> Option<Arc<str>> {
-        if let Some(shared) = known.get(id) {
-            return Some(Arc::clone(shared));
+    ) -> Option<(Arc<str>, u32)> {
+        if let Some((shared, user)) = known.get(id) {
+            return Some((Arc::clone(shared), user));
         }
         let what = format!("\"{id}\" is not a user_id of the Users table; the row is skipped");
         self.issue(IssueCode::UnknownUser, cell.clone(), v, what, None);
@@ -613,7 +617,7 @@ impl<'o> Reader<'o> {
                 }
                 let (non_domestic, _, nd_refused) = self.count(&row, Field::NonDomestic);
                 let id_value = row.sheet.value(id_cell.row, id_cell.col);
-                let Some(user_id) = self.check_user(known, &user_id, &id_cell, id_value) else {
+                let Some((_, user)) = self.check_user(known, &user_id, &id_cell, id_value) else {
                     continue;
                 };
                 let (Some(as_of_date), Some(as_of_cell), Some(domestic)) =
@@ -625,7 +629,7 @@ impl<'o> Reader<'o> {
                     continue;
                 }
                 out.push(Snapshot {
-                    user_id,
+                    user,
                     as_of: as_of_date,
                     domestic,
                     non_domestic: non_domestic.unwrap_or(0),
@@ -633,7 +637,7 @@ impl<'o> Reader<'o> {
                 });
             }
         }
-        self.drop_duplicate_snapshots(sheets, out)
+        self.drop_duplicate_snapshots(sheets, known, out)
     }
 
     /// Keeps the first snapshot of each (user_id, as_of) in reading order; a later one with other
@@ -643,12 +647,13 @@ impl<'o> Reader<'o> {
     fn drop_duplicate_snapshots(
         &mut self,
         sheets: &[&RawSheet],
+        known: &KnownUsers,
         out: Vec<Snapshot>,
     ) -> Vec<Snapshot> {
         let mut order: Vec<u32> = (0..out.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            let (x, y) = (&out[a as usize], &out[b as usize]);
-            (&*x.user_id, x.as_of, a).cmp(&(&*y.user_id, y.as_of, b))
+        order.sort_unstable_by_key(|&a| {
+            let x = &out[a as usize];
+            (x.user, x.as_of, a)
         });
         let mut keep = vec![true; out.len()];
         let mut first = None::<usize>;
@@ -656,14 +661,14 @@ impl<'o> Reader<'o> {
             let i = i as usize;
             let s = &out[i];
             match first {
-                Some(f) if out[f].user_id == s.user_id && out[f].as_of == s.as_of => {
+                Some(f) if out[f].user == s.user && out[f].as_of == s.as_of => {
                     keep[i] = false;
                     let kept = &out[f];
                     if kept.domestic != s.domestic || kept.non_domestic != s.non_domestic {
                         let v = cell_value(sheets, &s.cell);
                         let what = format!(
                             "a second snapshot of \"{}\" on {} with different counts (domestic {}, non-domestic {}; {} has {}, {}); the first is kept",
-                            s.user_id,
+                            known.list.get(s.user as usize).map_or("", String::as_str),
                             s.as_of,
                             thousands(s.domestic),
                             thousands(s.non_domestic),
@@ -725,7 +730,8 @@ impl<'o> Reader<'o> {
                 let (remedial_completed_on, _) = self.date(&row, Field::RemedialCompletedOn);
                 let (follow_up_due_on, _) = self.date(&row, Field::FollowUpDueOn);
                 let id_value = row.sheet.value(id_cell.row, id_cell.col);
-                let Some(user_id) = self.check_user(known, &user_id, &id_cell, id_value) else {
+                let Some((user_id, _)) = self.check_user(known, &user_id, &id_cell, id_value)
+                else {
                     continue;
                 };
                 let Some((kind, cell)) = kind else {

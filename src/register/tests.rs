@@ -118,7 +118,7 @@ fn reads_a_csv_register() -> TestResult {
     assert_eq!(reg.users[1].left_on.value, Some(d(2027, 12, 31)));
 
     assert_eq!(reg.premises.len(), 2);
-    assert_eq!(&*reg.premises[0].user_id, "U001");
+    assert_eq!(reg.user_of(&reg.premises[0]), "U001");
     assert_eq!(reg.premises[0].as_of, d(2025, 12, 1));
     assert_eq!(reg.premises[0].domestic, 250_000);
     assert_eq!(reg.premises[0].non_domestic, 0);

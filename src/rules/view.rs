@@ -151,7 +151,15 @@ pub fn view_at(register: &Register, as_of: NaiveDate) -> View<'_> {
         .collect();
     let n = register.users.len();
     let rows = ByUser::group(&register.assessments, n, &index, |a| &a.user_id);
-    let snaps = ByUser::group(&register.premises, n, &index, |s| &s.user_id);
+    let snaps = ByUser::from_owners(
+        &register.premises,
+        n,
+        register
+            .premises
+            .par_iter()
+            .map(|s| s.user as usize)
+            .collect(),
+    );
     let read: Vec<(Option<UserView<'_>>, SetAside)> = register
         .users
         .par_iter()
@@ -216,6 +224,17 @@ impl<'r, T: Sync> ByUser<'r, T> {
                     owner
                 },
             )
+            .collect();
+        ByUser::from_owners(table, users, owners)
+    }
+
+    /// Groups `table` among `users` Users by `owners`, the position of each row's User (one
+    /// past the last, or [`NO_USER`], for a row of no User: it is left out). A counting sort
+    /// places the rows in two passes.
+    fn from_owners(table: &'r [T], users: usize, owners: Vec<usize>) -> ByUser<'r, T> {
+        let owners: Vec<usize> = owners
+            .into_iter()
+            .map(|i| if i < users { i } else { NO_USER })
             .collect();
         let mut starts = vec![0usize; users + 1];
         for &i in owners.iter().filter(|&&i| i != NO_USER) {

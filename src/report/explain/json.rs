@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::Timeline;
-use crate::model::{Assessment, Snapshot};
+use super::{Counted, Timeline};
+use crate::model::Assessment;
 use crate::report::json::{self, JsonFinding, JsonSchedule};
 
 #[derive(Debug, Serialize)]
@@ -81,15 +81,20 @@ struct JsonSnapshot {
     non_domestic: u64,
 }
 
-fn snapshots(v: &[&Snapshot]) -> Vec<JsonSnapshot> {
+fn snapshots(v: &[Counted<'_>]) -> Vec<JsonSnapshot> {
     v.iter()
-        .map(|s| JsonSnapshot {
-            source: s.cell.to_string(),
-            user_id: s.user_id.to_string(),
-            as_of: s.as_of,
-            domestic: s.domestic,
-            non_domestic: s.non_domestic,
-        })
+        .map(
+            |&Counted {
+                 user_id,
+                 snapshot: s,
+             }| JsonSnapshot {
+                source: s.cell.to_string(),
+                user_id: user_id.to_string(),
+                as_of: s.as_of,
+                domestic: s.domestic,
+                non_domestic: s.non_domestic,
+            },
+        )
         .collect()
 }
 

@@ -60,7 +60,14 @@ pub struct ScheduleTimeline<'a> {
     /// The regime's findings not about one annual assessment, in the audit's order.
     pub findings: Vec<&'a Finding>,
     /// The snapshots the next assessment's category was determined from.
-    pub next_counts: Vec<&'a Snapshot>,
+    pub next_counts: Vec<Counted<'a>>,
+}
+
+/// A snapshot a determination used, with its User's id.
+#[derive(Debug, Clone, Copy)]
+pub struct Counted<'a> {
+    pub user_id: &'a str,
+    pub snapshot: &'a Snapshot,
 }
 
 /// One annual assessment of the chain.
@@ -69,7 +76,7 @@ pub struct RowTimeline<'a> {
     pub note: &'a RowNote,
     pub assessment: &'a Assessment,
     /// The snapshots its category was determined from.
-    pub counts: Vec<&'a Snapshot>,
+    pub counts: Vec<Counted<'a>>,
     pub findings: Vec<&'a Finding>,
     /// The type it followed in the chain (the Entry Full for the first) and how many of the
     /// chain's last assessments in a row were of that type.
@@ -110,15 +117,19 @@ pub fn timeline<'a>(
         .iter()
         .filter(|f| *f.user_id == *user_id)
         .collect();
-    let uses = |regime, t: Option<NaiveDate>, purpose: Determined| -> Vec<&'a Snapshot> {
-        let mut v: Vec<&Snapshot> = audit
+    let uses = |regime, t: Option<NaiveDate>, purpose: Determined| -> Vec<Counted<'a>> {
+        let mut v: Vec<Counted<'a>> = audit
             .snapshot_uses
             .iter()
             .filter(|u| *u.user_id == *user_id && Some(u.regime) == regime && u.purpose == purpose)
             .filter(|u| t.is_none_or(|t| u.t == t))
             .filter_map(|u| by_cell.get(&u.cell).copied())
+            .map(|snapshot| Counted {
+                user_id: register.user_of(snapshot),
+                snapshot,
+            })
             .collect();
-        v.dedup_by_key(|s| &s.cell);
+        v.dedup_by_key(|c| &c.snapshot.cell);
         v
     };
 
@@ -191,7 +202,7 @@ pub fn timeline<'a>(
         register
             .premises
             .iter()
-            .filter(|s| *s.user_id == *user_id)
+            .filter(|s| register.user_of(s) == user_id)
             .map(|s| row_key(&s.cell)),
     );
     let issues = issues

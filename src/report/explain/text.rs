@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 
 use super::layout::{Paint, rule, wrap};
-use super::{RowTimeline, ScheduleTimeline, Timeline};
-use crate::model::{Assessment, AssessmentType, Snapshot};
+use super::{Counted, RowTimeline, ScheduleTimeline, Timeline};
+use crate::model::{Assessment, AssessmentType};
 use crate::rules::findings::Finding;
 use crate::rules::regime::{Family, Regime};
 use crate::rules::schedule::Status;
@@ -60,7 +60,7 @@ fn row_facts(a: &Assessment, as_of: NaiveDate) -> String {
 }
 
 /// The label of a counts line: the clause that sums other Users' counts, when it did.
-fn counts_label(regime: Regime, counts: &[&Snapshot]) -> &'static str {
+fn counts_label(regime: Regime, counts: &[Counted<'_>]) -> &'static str {
     let summed = counts.len() > 1 || regime.is_srp();
     match regime.family() {
         _ if !summed => "counts: ",
@@ -71,19 +71,24 @@ fn counts_label(regime: Regime, counts: &[&Snapshot]) -> &'static str {
     }
 }
 
-fn counts_text(counts: &[&Snapshot]) -> String {
+fn counts_text(counts: &[Counted<'_>]) -> String {
     counts
         .iter()
-        .map(|s| {
-            format!(
-                "{} at {}: D {}, N {} ({})",
-                s.user_id,
-                s.as_of,
-                crate::rules::counts::thousands(s.domestic),
-                crate::rules::counts::thousands(s.non_domestic),
-                s.cell
-            )
-        })
+        .map(
+            |&Counted {
+                 user_id,
+                 snapshot: s,
+             }| {
+                format!(
+                    "{} at {}: D {}, N {} ({})",
+                    user_id,
+                    s.as_of,
+                    crate::rules::counts::thousands(s.domestic),
+                    crate::rules::counts::thousands(s.non_domestic),
+                    s.cell
+                )
+            },
+        )
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -108,8 +108,11 @@ impl Reg {
 
     pub fn snap(&mut self, id: &str, as_of: &str, domestic: u64, non_domestic: u64) {
         let row = self.reg.premises.len() + 1;
+        // The first User of the id, as the reader links a snapshot.
+        let user = self.reg.users.iter().position(|u| u.user_id == id);
+        let user = user.expect("a snapshot's User is added before it") as u32;
         self.reg.premises.push(Snapshot {
-            user_id: id.into(),
+            user,
             as_of: d(as_of),
             domestic,
             non_domestic,
