@@ -161,6 +161,9 @@ pratio() {
 ratio() { { [ "$1" = "-" ] || [ "$2" = "-" ]; } && echo "n/a" || awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 cells() { grep -o 'cells=[0-9]*' "$T/$1.err" 2>/dev/null | head -1 | cut -d= -f2 || true; }
 
+# label SIZE : how a register is named in the tables: "sample", or "50,000 Users".
+label() { if [ "$1" = sample ]; then echo sample; else echo "$(thou "$1") Users"; fi; }
+
 runs_for() { if [ "$1" -ge $ONCE ]; then echo 1; else echo "$RUNS"; fi; }
 
 thou() { awk -v n="$1" 'BEGIN { if (n == "") { print "?"; exit } s = sprintf("%d", n); o = ""
@@ -259,7 +262,7 @@ echo
 echo "| register | cells | floor wall | floor CPU | floor peak | audit wall | audit CPU | audit peak | audit / floor, wall | audit / floor, CPU |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for l in $XLABELS; do
-    name=$l; [ "$l" != sample ] && name="$(thou "$l") Users"
+    name=$(label "$l")
     fw=$(med "floor-$l" 1); aw=$(med "audit-$l" 1); fc=$(med "floor-$l" 2); ac=$(med "audit-$l" 2)
     echo "| $name | $(thou "$(cells "floor-$l")") | $(secs "$fw") | $(secs "$fc") | $(mib "$(med "floor-$l" 3)") | $(shown "audit-$l" "$(secs "$aw")") | $(secs "$ac") | $(mib "$(med "audit-$l" 3)") | $(pratio "audit-$l" "floor-$l" 1) | $(pratio "audit-$l" "floor-$l" 2) |"
 done
@@ -269,7 +272,7 @@ echo
 echo "| register | floor, 1 thread | floor, pinned to 1 core | floor, 2 threads | audit | audit / 1-core floor | audit / 2-thread floor |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 for l in $XLABELS; do
-    name=$l; [ "$l" != sample ] && name="$(thou "$l") Users"
+    name=$(label "$l")
     f1=$(med "floor-$l" 1); fc=$(med "floorcore-$l" 1); f2=$(med "floor2-$l" 1); aw=$(med "audit-$l" 1)
     echo "| $name | $(secs "$f1") | $(secs "$fc") | $(secs "$f2") | $(secs "$aw") | $(pratio "audit-$l" "floorcore-$l" 1) | $(pratio "audit-$l" "floor2-$l" 1) |"
 done
@@ -283,7 +286,7 @@ if [ $STAGES = 1 ]; then
     echo "| --- | ---: | ---: | ---: | ---: | ---: |"
     for l in $XLABELS; do
         [ -s "$T/validate-$l" ] || continue
-        name=$l; [ "$l" != sample ] && name="$(thou "$l") Users"
+        name=$(label "$l")
         echo "| $name | $(secs "$(med "validate-$l" 1)") | $(secs "$(med "json-$l" 1)") | $(secs "$(med "audit-$l" 1)") | $(secs "$(med "both-$l" 1)") | $(mib "$(med "both-$l" 3)") |"
     done
 fi
@@ -311,7 +314,7 @@ if [ -n "$PEER_SIZES" ]; then
     echo "| register | peer wall | peer stages | peer peak | g8audit wall | g8audit peak | peer / g8audit |"
     echo "| --- | ---: | --- | ---: | ---: | ---: | ---: |"
     for l in $PEER_SIZES; do
-        name=$l; [ "$l" != sample ] && name="$(thou "$l") Users"
+        name=$(label "$l")
         echo "| $name | $(shown "peer-$l" "$(secs "$(med "peer-$l" 1)")") | $(cat "$T/peer-$l.stages" 2>/dev/null) | $(mib "$(med "peer-$l" 3)") | $(secs "$(med "peeraudit-$l" 1)") | $(mib "$(med "peeraudit-$l" 3)") | $(pratio "peer-$l" "peeraudit-$l" 1) |"
     done
 fi
