@@ -228,16 +228,12 @@ impl<'r, T: Sync> ByUser<'r, T> {
         ByUser::from_owners(table, users, owners)
     }
 
-    /// Groups `table` among `users` Users by `owners`, the position of each row's User (one
-    /// past the last, or [`NO_USER`], for a row of no User: it is left out). A counting sort
-    /// places the rows in two passes.
+    /// Groups `table` among `users` Users by `owners`, the position of each row's User (any
+    /// position past the last, [`NO_USER`] among them, for a row of no User: it is left out). A
+    /// counting sort places the rows in two passes.
     fn from_owners(table: &'r [T], users: usize, owners: Vec<usize>) -> ByUser<'r, T> {
-        let owners: Vec<usize> = owners
-            .into_iter()
-            .map(|i| if i < users { i } else { NO_USER })
-            .collect();
         let mut starts = vec![0usize; users + 1];
-        for &i in owners.iter().filter(|&&i| i != NO_USER) {
+        for &i in owners.iter().filter(|&&i| i < users) {
             starts[i + 1] += 1;
         }
         for i in 0..users {
@@ -253,7 +249,7 @@ impl<'r, T: Sync> ByUser<'r, T> {
         let mut items = vec![first; starts[users]];
         let mut next = starts.clone();
         for (row, &i) in table.iter().zip(&owners) {
-            if i != NO_USER {
+            if i < users {
                 items[next[i]] = row;
                 next[i] += 1;
             }
