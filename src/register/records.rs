@@ -5,8 +5,11 @@
 //! after which the value is blank and reading goes on. Rows that cannot make a record (no user_id, no
 //! type, an unknown user, a refused count) are skipped with their issue. No rule is applied here.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use crate::model::{SheetName, input_id, thousands};
 
@@ -87,9 +90,15 @@ pub(crate) fn build(
         }
     }
     // Each table's cells are freed as soon as its records are built (unless kept), so that the
-    // table read second, and the rules, can reuse the memory.
-    let (premises, assessments) = rayon::join(
-        || read_then_free(premises_sheets, opts, |s| on_premises.premises(s, &known)),
+    // table read second, and the rules, can reuse the memory. The index of ids the suggestions
+    // search is built meanwhile, by whichever thread is free first.
+    let ((premises, lookalikes), assessments) = rayon::join(
+        || {
+            rayon::join(
+                || read_then_free(premises_sheets, opts, |s| on_premises.premises(s, &known)),
+                || Lookalikes::new(&users),
+            )
+        },
         || {
             read_then_free(assessments_sheets, opts, |s| {
                 on_assessments.assessments(s, &known)
@@ -98,7 +107,9 @@ pub(crate) fn build(
     );
     reader.append(on_premises);
     reader.append(on_assessments);
-    reader.suggest_users(&known);
+    reader.suggest_users(&lookalikes);
+    drop(lookalikes);
+    drop(known);
     let has_sms_notified_column = sheets
         .iter()
         .any(|s| s.table == Some(Table::Users) && s.column(Field::SmsNotifiedOn).is_some());
@@ -164,51 +175,65 @@ const MAX_USER_SUGGESTIONS: usize = 1000;
 /// that a register of long ids cannot make the run quadratic.
 const USER_SUGGESTION_WORK: u64 = 100_000_000;
 
-/// The user_ids of the Users table, for UNKNOWN_USER and its suggestion.
-struct KnownUsers {
-    /// Each id once, shared by the records of that User.
-    /// Each id once, with the position of the first User of that id.
-    ids: HashMap<Arc<str>, u32>,
-    by_lower: HashMap<String, String>,
-    /// By [`fold_lookalikes`]; the first id wins.
-    by_folded: HashMap<String, String>,
-    list: Vec<String>,
-    /// The total length of `list`, in characters.
-    list_chars: u64,
+/// The user_ids of the Users table, for UNKNOWN_USER: every row of Premises and Assessments
+/// looks its id up here.
+struct KnownUsers<'u> {
+    users: &'u [User],
+    /// Each id once, shared by the records of that User, with the position of the first User of
+    /// that id.
+    ids: FxHashMap<Arc<str>, u32>,
 }
 
-impl KnownUsers {
-    fn new(users: &[User]) -> Self {
-        let mut by_lower = HashMap::new();
-        for u in users {
-            by_lower
-                .entry(u.user_id.to_lowercase())
-                .or_insert_with(|| u.user_id.clone());
-        }
-        let mut by_folded = HashMap::new();
-        for u in users {
-            by_folded
-                .entry(fold_lookalikes(&u.user_id))
-                .or_insert_with(|| u.user_id.clone());
-        }
-        let mut ids = HashMap::with_capacity(users.len());
+impl<'u> KnownUsers<'u> {
+    fn new(users: &'u [User]) -> Self {
+        let mut ids = FxHashMap::with_capacity_and_hasher(users.len(), Default::default());
         for (i, u) in users.iter().enumerate() {
             // The first User of an id is the one its records belong to.
             ids.entry(Arc::from(u.user_id.as_str()))
                 .or_insert(u32::try_from(i).unwrap_or(u32::MAX));
         }
-        KnownUsers {
-            ids,
-            by_lower,
-            by_folded,
-            list: users.iter().map(|u| u.user_id.clone()).collect(),
-            list_chars: users.iter().map(|u| u.user_id.chars().count() as u64).sum(),
-        }
+        KnownUsers { users, ids }
     }
 
     /// The id, shared, and the position of its User, when it is a User's.
     fn get(&self, id: &str) -> Option<(&Arc<str>, u32)> {
         self.ids.get_key_value(id).map(|(id, &i)| (id, i))
+    }
+
+    /// The id of the User at `position`.
+    fn id_at(&self, position: u32) -> &'u str {
+        self.users
+            .get(position as usize)
+            .map_or("", |u| u.user_id.as_str())
+    }
+}
+
+/// The user_ids of the Users table as an UNKNOWN_USER's suggestion searches them.
+struct Lookalikes<'u> {
+    users: &'u [User],
+    /// By lower case; the first id wins.
+    by_lower: FxHashMap<String, &'u str>,
+    /// By [`fold_lookalikes`]; the first id wins.
+    by_folded: FxHashMap<String, &'u str>,
+    /// The total length of the ids, in characters.
+    list_chars: u64,
+}
+
+impl<'u> Lookalikes<'u> {
+    fn new(users: &'u [User]) -> Self {
+        let mut by_lower = FxHashMap::with_capacity_and_hasher(users.len(), Default::default());
+        let mut by_folded = FxHashMap::with_capacity_and_hasher(users.len(), Default::default());
+        for u in users {
+            let id = u.user_id.as_str();
+            by_lower.entry(id.to_lowercase()).or_insert(id);
+            by_folded.entry(fold_lookalikes(id)).or_insert(id);
+        }
+        Lookalikes {
+            users,
+            by_lower,
+            by_folded,
+            list_chars: users.iter().map(|u| u.user_id.chars().count() as u64).sum(),
+        }
     }
 
     /// The same id in another case; else one that differs only by look-alike characters
@@ -217,17 +242,18 @@ impl KnownUsers {
     /// not enough, there is no suggestion.
     fn suggest(&self, id: &str, work_left: &mut u64) -> Option<String> {
         if let Some(u) = self.by_lower.get(&id.to_lowercase()) {
-            return Some(u.clone());
+            return Some((*u).to_string());
         }
         if let Some(u) = self.by_folded.get(&fold_lookalikes(id)) {
-            return Some(u.clone());
+            return Some((*u).to_string());
         }
         let work = (id.chars().count() as u64).saturating_mul(self.list_chars);
         if work > *work_left {
             return None;
         }
         *work_left -= work;
-        value::closest(id, self.list.iter().map(String::as_str), 0.7).map(str::to_string)
+        let ids = self.users.iter().map(|u| u.user_id.as_str());
+        value::closest(id, ids, 0.7).map(str::to_string)
     }
 }
 
@@ -305,14 +331,19 @@ fn cell_value<'a>(sheets: &[&'a RawSheet], cell: &CellRef) -> RawValue<'a> {
         .map_or(RawValue::Empty, |s| s.value(cell.row, cell.col))
 }
 
-/// A cell's text, trimmed; `None` when blank or an error value.
-fn text_of(v: RawValue<'_>) -> Option<String> {
+/// A cell's text, trimmed; `None` when blank or an error value. A text cell's is borrowed from
+/// the sheet: most of a register's cells are text, read once per row.
+fn text_of(v: RawValue<'_>) -> Option<Cow<'_, str>> {
     match v {
         RawValue::Empty | RawValue::Error(_) => None,
+        RawValue::Text(t) => {
+            let t = t.trim();
+            (!t.is_empty()).then_some(Cow::Borrowed(t))
+        }
         other => {
             let t = other.to_string();
             let t = t.trim();
-            (!t.is_empty()).then(|| t.to_string())
+            (!t.is_empty()).then(|| Cow::Owned(t.to_string()))
         }
     }
 }
@@ -406,11 +437,13 @@ impl<'o> Reader<'o> {
 
     /// A text field; blank and absent are `None`.
     fn text(&self, row: &Row, field: Field) -> Option<String> {
-        row.get(field).and_then(|(_, v)| text_of(v))
+        row.get(field)
+            .and_then(|(_, v)| text_of(v))
+            .map(Cow::into_owned)
     }
 
     /// The user_id of a row, or a MISSING_VALUE issue.
-    fn user_id(&mut self, row: &Row) -> Option<(String, CellRef)> {
+    fn user_id<'s>(&mut self, row: &Row<'s>) -> Option<(Cow<'s, str>, CellRef)> {
         let (cell, v) = row.get(Field::UserId)?;
         match text_of(v) {
             Some(id) => Some((id, cell)),
@@ -516,7 +549,7 @@ impl<'o> Reader<'o> {
     /// Gives each UNKNOWN_USER issue its "did you mean", in the order the issues were found.
     /// Each distinct unknown id is compared with every user_id once; past a bound (a whole table
     /// of ids in another format) no more suggestions are sought.
-    fn suggest_users(&mut self, known: &KnownUsers) {
+    fn suggest_users(&mut self, known: &Lookalikes<'_>) {
         let mut found: HashMap<&str, Option<String>> = HashMap::new();
         let mut work_left = USER_SUGGESTION_WORK;
         for (i, id) in &self.unknown_users {
@@ -537,14 +570,18 @@ impl<'o> Reader<'o> {
     }
 
     fn users(&mut self, sheets: &[RawSheet]) -> Vec<User> {
-        let mut users: Vec<User> = Vec::new();
-        let mut first: HashMap<String, CellRef> = HashMap::new();
-        for sheet in sheets.iter().filter(|s| s.table == Some(Table::Users)) {
+        let tables = || sheets.iter().filter(|s| s.table == Some(Table::Users));
+        let rows = tables().map(RawSheet::row_count).sum();
+        let mut users: Vec<User> = Vec::with_capacity(rows);
+        // Keyed by the id as the sheet holds it: no copy of a text cell's.
+        let mut first: FxHashMap<Cow<'_, str>, CellRef> =
+            FxHashMap::with_capacity_and_hasher(rows, Default::default());
+        for sheet in tables() {
             for row in data_rows(sheet) {
                 let Some((user_id, cell)) = self.user_id(&row) else {
                     continue;
                 };
-                if let Some(earlier) = first.get(&user_id) {
+                if let Some(earlier) = first.get(&*user_id) {
                     let v = row.sheet.value(cell.row, cell.col);
                     let what = format!(
                         "user_id \"{user_id}\" is already on {earlier}; this row is skipped and the first kept"
@@ -575,7 +612,7 @@ impl<'o> Reader<'o> {
                 let (left_on, _) = self.date(&row, Field::LeftOn);
                 let (sms_notified_on, _) = self.date(&row, Field::SmsNotifiedOn);
                 users.push(User {
-                    user_id,
+                    user_id: user_id.into_owned(),
                     name,
                     roles,
                     shared_resource_providers,
@@ -668,7 +705,7 @@ impl<'o> Reader<'o> {
                         let v = cell_value(sheets, &s.cell);
                         let what = format!(
                             "a second snapshot of \"{}\" on {} with different counts (domestic {}, non-domestic {}; {} has {}, {}); the first is kept",
-                            known.list.get(s.user as usize).map_or("", String::as_str),
+                            known.id_at(s.user),
                             s.as_of,
                             thousands(s.domestic),
                             thousands(s.non_domestic),
@@ -862,7 +899,8 @@ mod tests {
                 col: 0,
             },
         };
-        let known = KnownUsers::new(&[user("U002"), user("U012"), user("ACME-01")]);
+        let users = [user("U002"), user("U012"), user("ACME-01")];
+        let known = Lookalikes::new(&users);
         // U002 and U012 are equally close to U0l2 by edit distance; the look-alike wins.
         let mut budget = USER_SUGGESTION_WORK;
         let work = &mut budget;
