@@ -142,23 +142,32 @@ fn at<T: Copy>(value: Option<T>, keep: impl Fn(T) -> bool) -> Option<T> {
 /// Builds the register as it stood at `as_of`. Rows and snapshots are grouped by User (see
 /// [`ByUser`]); each User is then read at A in parallel (rayon), in register order.
 pub fn view_at(register: &Register, as_of: NaiveDate) -> View<'_> {
-    let index: FxHashMap<&str, usize> = register
-        .users
-        .iter()
-        .enumerate()
-        .rev() // the first of duplicate ids wins, as the reader keeps the first
-        .map(|(i, u)| (u.user_id.as_str(), i))
-        .collect();
     let n = register.users.len();
-    let rows = ByUser::group(&register.assessments, n, &index, |a| &a.user_id);
-    let snaps = ByUser::from_owners(
-        &register.premises,
-        n,
-        register
-            .premises
-            .par_iter()
-            .map(|s| s.user as usize)
-            .collect(),
+    // The snapshots name their User by position and need no index: they are grouped while the
+    // index is built and the assessment rows are grouped by it (each grouping ends in a
+    // one-thread counting sort).
+    let (rows, snaps) = rayon::join(
+        || {
+            let index: FxHashMap<&str, usize> = register
+                .users
+                .iter()
+                .enumerate()
+                .rev() // the first of duplicate ids wins, as the reader keeps the first
+                .map(|(i, u)| (u.user_id.as_str(), i))
+                .collect();
+            ByUser::group(&register.assessments, n, &index, |a| &a.user_id)
+        },
+        || {
+            ByUser::from_owners(
+                &register.premises,
+                n,
+                register
+                    .premises
+                    .par_iter()
+                    .map(|s| s.user as usize)
+                    .collect(),
+            )
+        },
     );
     let read: Vec<(Option<UserView<'_>>, SetAside)> = register
         .users
