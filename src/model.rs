@@ -445,6 +445,16 @@ pub struct Snapshot {
     pub cell: CellRef,
 }
 
+impl Snapshot {
+    /// The id of the snapshot's User among `users` (the register's Users, in reading order);
+    /// empty for a position past them, which a register read from files does not hold.
+    pub fn user_id<'u>(&self, users: &'u [User]) -> &'u str {
+        users
+            .get(self.user as usize)
+            .map_or("", |u| u.user_id.as_str())
+    }
+}
+
 // Tens of millions per register: keep a snapshot at 40 bytes.
 const _: () = assert!(std::mem::size_of::<Snapshot>() == 40);
 
@@ -576,9 +586,7 @@ impl Register {
     /// The id of a snapshot's User (empty for a snapshot of no User, which a register read from
     /// files does not hold).
     pub fn user_of(&self, snapshot: &Snapshot) -> &str {
-        self.users
-            .get(snapshot.user as usize)
-            .map_or("", |u| u.user_id.as_str())
+        snapshot.user_id(&self.users)
     }
 }
 

@@ -712,11 +712,6 @@ fn view<'a>(slot: Slot, text: &'a str, wide: &[Wide]) -> RawValue<'a> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_slot_is_8_bytes() {
-        assert_eq!(std::mem::size_of::<Slot>(), 8);
-    }
-
     /// Every kind of value reads back as it was stored, whether its slot holds it or points at
     /// a wide value: whole numbers up to the slot's limit and past it, fractions, -0, NaN and
     /// infinities, dates on a whole second and with sub-seconds, before the Common Era and far

@@ -199,13 +199,6 @@ impl<'u> KnownUsers<'u> {
     fn get(&self, id: &str) -> Option<(&Arc<str>, u32)> {
         self.ids.get_key_value(id).map(|(id, &i)| (id, i))
     }
-
-    /// The id of the User at `position`.
-    fn id_at(&self, position: u32) -> &'u str {
-        self.users
-            .get(position as usize)
-            .map_or("", |u| u.user_id.as_str())
-    }
 }
 
 /// The user_ids of the Users table as an UNKNOWN_USER's suggestion searches them.
@@ -705,7 +698,7 @@ impl<'o> Reader<'o> {
                         let v = cell_value(sheets, &s.cell);
                         let what = format!(
                             "a second snapshot of \"{}\" on {} with different counts (domestic {}, non-domestic {}; {} has {}, {}); the first is kept",
-                            known.id_at(s.user),
+                            s.user_id(known.users),
                             s.as_of,
                             thousands(s.domestic),
                             thousands(s.non_domestic),

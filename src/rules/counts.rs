@@ -140,11 +140,11 @@ impl Figures {
     }
 
     /// The large-category limbs met, e.g. `G8.41(c)`; empty for a small category.
-    pub fn limbs(&self) -> Vec<String> {
-        self.limb_names().map(str::to_string).collect()
+    pub fn limbs(&self) -> Vec<&str> {
+        self.limb_names().collect()
     }
 
-    /// [`Figures::limbs`], borrowed.
+    /// [`Figures::limbs`], one at a time.
     pub fn limb_names(&self) -> impl Iterator<Item = &str> {
         self.met().map(|x| x.limb.as_str())
     }

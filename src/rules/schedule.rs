@@ -127,7 +127,7 @@ pub struct Schedule {
 
 impl Schedule {
     /// The large-category limbs met, e.g. `G8.41(c)`; empty for a small category.
-    pub fn limbs(&self) -> Vec<String> {
+    pub fn limbs(&self) -> Vec<&str> {
         self.figures.limbs()
     }
 
@@ -200,24 +200,17 @@ struct Builder<'c, 'a> {
     sink: Sink<'a>,
     notes: Vec<RowNote>,
     uses: Vec<SnapshotUse>,
-    /// The User's id for [`SnapshotUse::user_id`], made once and shared by its uses.
-    user_id: Option<Arc<str>>,
     /// Determinations that lacked counts: (T, Users missing).
     missing: Vec<(NaiveDate, Vec<usize>)>,
 }
 
-/// The category and the figures that decided it, for the explanation. `s` has `det` applied
-/// (its limbs and figures are written out once, there).
-fn category_text(
-    ctx: &Context<'_>,
-    s: &Schedule,
-    det: &Determination<'_>,
-    regime: Regime,
-) -> String {
+/// The category and the figures that decided it (the limbs met, or the category's clause), for
+/// the explanation.
+fn category_text(ctx: &Context<'_>, det: &Determination<'_>, regime: Regime) -> String {
     let mut x = String::new();
     match det.category {
         Some(c) => {
-            let limbs = s.limbs();
+            let limbs = det.figures.limbs();
             let clause = match limbs.len() {
                 0 => c.clause().to_string(),
                 _ => limbs.join(", "),
@@ -226,7 +219,7 @@ fn category_text(
             if regime.is_srp() {
                 let _ = write!(x, ", via G8.63");
             }
-            let _ = write!(x, "): {}", s.figures);
+            let _ = write!(x, "): {}", det.figures);
             if let Some(at) = det.counts_as_of {
                 let _ = write!(x, " at {at}");
             }
@@ -298,12 +291,9 @@ impl<'c, 'a> Builder<'c, 'a> {
         for c in &det.contributions {
             let uv = &self.ctx.view.users[c.user];
             if let Some(s) = uv.snapshot_at(c.as_of) {
-                let user_id = self
-                    .user_id
-                    .get_or_insert_with(|| Arc::from(self.sink.user_id));
                 self.uses.push(SnapshotUse {
                     cell: s.cell.clone(),
-                    user_id: Arc::clone(user_id),
+                    user_id: Arc::clone(&self.sink.shared_id),
                     regime: self.regime,
                     t,
                     purpose,
@@ -348,7 +338,6 @@ pub fn build_schedule<'a>(
         sink: sink.for_same_user(),
         notes: Vec::new(),
         uses: Vec::new(),
-        user_id: None,
         missing: Vec::new(),
     };
 
@@ -801,7 +790,7 @@ pub fn build_schedule<'a>(
     b.near_threshold(&det);
 
     // The explanation a person can follow.
-    let mut x = category_text(ctx, &s, &det, regime);
+    let mut x = category_text(ctx, &det, regime);
     match done.last() {
         Some(last) => {
             let _ = write!(

@@ -142,33 +142,17 @@ fn at<T: Copy>(value: Option<T>, keep: impl Fn(T) -> bool) -> Option<T> {
 /// Builds the register as it stood at `as_of`. Rows and snapshots are grouped by User (see
 /// [`ByUser`]); each User is then read at A in parallel (rayon), in register order.
 pub fn view_at(register: &Register, as_of: NaiveDate) -> View<'_> {
+    let index: FxHashMap<&str, usize> = register
+        .users
+        .iter()
+        .enumerate()
+        .rev() // the first of duplicate ids wins, as the reader keeps the first
+        .map(|(i, u)| (u.user_id.as_str(), i))
+        .collect();
     let n = register.users.len();
-    // The snapshots name their User by position and need no index: they are grouped while the
-    // index is built and the assessment rows are grouped by it (each grouping ends in a
-    // one-thread counting sort).
-    let (rows, snaps) = rayon::join(
-        || {
-            let index: FxHashMap<&str, usize> = register
-                .users
-                .iter()
-                .enumerate()
-                .rev() // the first of duplicate ids wins, as the reader keeps the first
-                .map(|(i, u)| (u.user_id.as_str(), i))
-                .collect();
-            ByUser::group(&register.assessments, n, &index, |a| &a.user_id)
-        },
-        || {
-            ByUser::from_owners(
-                &register.premises,
-                n,
-                register
-                    .premises
-                    .par_iter()
-                    .map(|s| s.user as usize)
-                    .collect(),
-            )
-        },
-    );
+    let rows = ByUser::group(&register.assessments, n, &index, |a| &a.user_id);
+    // A snapshot names its User by position already.
+    let snaps = ByUser::from_owners(&register.premises, n, |_, s| s.user as usize);
     let read: Vec<(Option<UserView<'_>>, SetAside)> = register
         .users
         .par_iter()
@@ -234,16 +218,23 @@ impl<'r, T: Sync> ByUser<'r, T> {
                 },
             )
             .collect();
-        ByUser::from_owners(table, users, owners)
+        ByUser::from_owners(table, users, |k, _| owners[k])
     }
 
-    /// Groups `table` among `users` Users by `owners`, the position of each row's User (any
-    /// position past the last, [`NO_USER`] among them, for a row of no User: it is left out). A
-    /// counting sort places the rows in two passes.
-    fn from_owners(table: &'r [T], users: usize, owners: Vec<usize>) -> ByUser<'r, T> {
+    /// Groups `table` among `users` Users by `owner(k, row)`, the position of row `k`'s User
+    /// (any position past the last, [`NO_USER`] among them, for a row of no User: it is left
+    /// out). A counting sort places the rows in two passes.
+    fn from_owners(
+        table: &'r [T],
+        users: usize,
+        owner: impl Fn(usize, &T) -> usize,
+    ) -> ByUser<'r, T> {
         let mut starts = vec![0usize; users + 1];
-        for &i in owners.iter().filter(|&&i| i < users) {
-            starts[i + 1] += 1;
+        for (k, row) in table.iter().enumerate() {
+            let i = owner(k, row);
+            if i < users {
+                starts[i + 1] += 1;
+            }
         }
         for i in 0..users {
             starts[i + 1] += starts[i];
@@ -257,7 +248,8 @@ impl<'r, T: Sync> ByUser<'r, T> {
         // Every slot is overwritten below: `first` only fills the list to its length.
         let mut items = vec![first; starts[users]];
         let mut next = starts.clone();
-        for (row, &i) in table.iter().zip(&owners) {
+        for (k, row) in table.iter().enumerate() {
+            let i = owner(k, row);
             if i < users {
                 items[next[i]] = row;
                 next[i] += 1;

@@ -24,11 +24,6 @@ use crate::rules::{Audit, Determined, RowNote};
 pub use json::json;
 pub use text::text;
 
-/// What the next assessment's determination is called in [`crate::rules::SnapshotUse::purpose`].
-const NEXT_PURPOSE: Determined = Determined::NextAssessment;
-/// What an annual assessment's determination is called there.
-const ROW_PURPOSE: Determined = Determined::Assessment;
-
 /// One User as the audit saw it.
 #[derive(Debug)]
 pub struct Timeline<'a> {
@@ -95,7 +90,9 @@ pub fn timeline<'a>(
     months: u32,
     warn_days: i64,
 ) -> Option<Timeline<'a>> {
-    let user = register.users.iter().find(|u| u.user_id == user_id)?;
+    // The first User of the id: the one its records belong to.
+    let position = register.users.iter().position(|u| u.user_id == user_id)?;
+    let user = &register.users[position];
     let schedules: Vec<&Schedule> = audit
         .schedules
         .iter()
@@ -154,7 +151,7 @@ pub fn timeline<'a>(
             rows.push(RowTimeline {
                 note,
                 assessment,
-                counts: uses(s.regime, Some(note.t), ROW_PURPOSE),
+                counts: uses(s.regime, Some(note.t), Determined::Assessment),
                 findings: findings
                     .iter()
                     .copied()
@@ -182,7 +179,7 @@ pub fn timeline<'a>(
             entry: s.entry_row.and_then(|e| by_index.get(&e).copied()),
             rows,
             findings: regime_findings,
-            next_counts: uses(s.regime, None, NEXT_PURPOSE),
+            next_counts: uses(s.regime, None, Determined::NextAssessment),
         });
     }
     let mut other_rows: Vec<&Assessment> = by_index
@@ -202,7 +199,7 @@ pub fn timeline<'a>(
         register
             .premises
             .iter()
-            .filter(|s| register.user_of(s) == user_id)
+            .filter(|s| s.user as usize == position)
             .map(|s| row_key(&s.cell)),
     );
     let issues = issues
