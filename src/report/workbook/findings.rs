@@ -1,5 +1,5 @@
-//! The Findings sheet: one row per finding, in the audit's order (the JSON report's), coloured by
-//! severity, each linked to the cell it rests on in the annotated input sheets. With
+//! The Findings sheet: one row per finding, in the audit's order (the JSON report's), its severity
+//! cell coloured (SPEC §3.1), each linked to the cell it rests on in the annotated input sheets. With
 //! `--compare-to` a first column says whether the finding is new or persisting.
 
 use rust_xlsxwriter::XlsxError;
@@ -47,7 +47,10 @@ pub(super) fn write(
             None => Cell::blank(),
         };
         let mut row = vec![
-            Cell::text(f.severity().as_str()).bold(),
+            // Only the severity cell is coloured (SPEC §3.1), as only the status cell is on the
+            // Schedule: a filter on the column finds the rows. Tinting the whole row cost ten
+            // format look-ups a finding (rust_xlsxwriter hashes a whole `Format` for each).
+            Cell::text(f.severity().as_str()).bold().tone(tone),
             Cell::text(f.code.as_str()),
             Cell::text(f.clause),
             Cell::text(&*f.user_id),
@@ -63,7 +66,7 @@ pub(super) fn write(
             let cell = Cell::text(change);
             row.insert(0, if change == "new" { cell.bold() } else { cell });
         }
-        t.push(wb, row.into_iter().map(|c| c.tone(tone)).collect(), styles)?;
+        t.push(wb, row, styles)?;
     }
     t.finish(wb)
 }

@@ -33,7 +33,6 @@ mod styles;
 mod summary;
 mod template;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
@@ -201,7 +200,8 @@ struct Ctx<'a> {
     map: SheetMap,
     /// The JSON report's counts.
     summary: json::Summary,
-    user_names: HashMap<&'a str, &'a str>,
+    /// Looked up for every finding row (FxHash, as the records key their ids).
+    user_names: rustc_hash::FxHashMap<&'a str, &'a str>,
 }
 
 impl Ctx<'_> {
@@ -564,6 +564,84 @@ mod tests {
             out.push((entry.name()?.to_string(), bytes));
         }
         Ok(out)
+    }
+
+    /// The `s` (style index) of cell `cell` in a worksheet's XML; 0 when it has none.
+    fn style_of(sheet: &str, cell: &str) -> Option<usize> {
+        let start = sheet.find(&format!("<c r=\"{cell}\""))?;
+        let tag = &sheet[start..start + sheet[start..].find('>')?];
+        Some(match tag.find(" s=\"") {
+            Some(i) => tag[i + 4..].split('"').next()?.parse().ok()?,
+            None => 0,
+        })
+    }
+
+    /// The fill of each cell format (`fillId` of each `<xf>` in `cellXfs`), by style index.
+    fn fills(styles: &str) -> Vec<usize> {
+        let Some(xfs) = styles.split("<cellXfs").nth(1) else {
+            return Vec::new();
+        };
+        let xfs = xfs.split("</cellXfs>").next().unwrap_or_default();
+        xfs.split("<xf ")
+            .skip(1)
+            .map(|xf| {
+                xf.split("fillId=\"")
+                    .nth(1)
+                    .and_then(|f| f.split('"').next()?.parse().ok())
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+
+    /// SPEC §3.1: the severity cell of a finding is coloured, the rest of its row is not.
+    #[test]
+    fn findings_colour_the_severity_cell_only_spec_3_1() -> TestResult {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 1).ok_or("date")?;
+        let rules = load_rules(None)?;
+        let outcome = read_register(
+            &[root.join("fixtures/sample/register.xlsx")],
+            &ReadOptions::new(as_of),
+        )?;
+        let params = AuditParams {
+            as_of,
+            warn_days: 90,
+            stale_days: 45,
+            annotate: true,
+        };
+        let now = audit(&outcome.register, &rules.rules, &params);
+        let first = now.findings.iter().next().ok_or("a finding")?;
+        assert_eq!(first.severity().as_str(), "warning");
+        let input = WorkbookInput {
+            audit: &now,
+            outcome: &outcome,
+            rules: &rules,
+            options: Vec::new(),
+            warn_days: 90,
+            changes: None,
+        };
+        let mut built = build_workbook(&input, &WorkbookLimits::default(), false)?;
+        let files = entries(built.workbook.save_to_buffer()?)?;
+        let text = |name: &str| {
+            files
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+                .ok_or(format!("no {name}"))
+        };
+        // Findings is the second sheet.
+        let (sheet, styles) = (text("xl/worksheets/sheet2.xml")?, text("xl/styles.xml")?);
+        let fills = fills(&styles);
+        let fill = |cell: &str| {
+            style_of(&sheet, cell)
+                .and_then(|s| fills.get(s).copied())
+                .ok_or(format!("no style for {cell}"))
+        };
+        assert_ne!(fill("A2")?, 0, "the severity cell is coloured");
+        for cell in ["B2", "C2", "D2", "I2"] {
+            assert_eq!(fill(cell)?, 0, "{cell} is not coloured");
+        }
+        Ok(())
     }
 
     /// Saving each streamed sheet apart and splicing it into the workbook's zip
