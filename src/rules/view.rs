@@ -366,7 +366,9 @@ impl Dated {
 
 /// SPEC §1.3 and §6.21: the purpose of each of one User's rows, and whether it was inferred.
 /// A blank purpose is Entry for the User's earliest Full (by completion, else booking, over all
-/// its rows; ties by row order), for any row with an assurance status, and for a Follow-up dated
+/// its rows; on the same date a Full written Entry comes first, so that a blank Full on its date
+/// is Annual whatever the order of the rows, then row order), for any row with an assurance
+/// status, and for a Follow-up dated
 /// strictly before the first Annual row (or when there is no dated Annual row); otherwise Annual.
 ///
 /// Inference reads the register as it stood at A (rows left out do not take part; a completion
@@ -376,7 +378,10 @@ pub fn infer_purposes(rows: &[Dated]) -> Vec<(Purpose, bool)> {
     let earliest_full = rows
         .iter()
         .filter(|a| a.kind == AssessmentType::Full)
-        .min_by_key(|a| (a.date.is_none(), a.date, a.index))
+        .min_by_key(|a| {
+            let written_entry = a.written == Some(Purpose::Entry);
+            (a.date.is_none(), a.date, !written_entry, a.index)
+        })
         .map(|a| a.index);
     let first_pass: Vec<Option<Purpose>> = rows
         .iter()

@@ -268,6 +268,41 @@ fn spec_6_21_explicit_purpose_wins() {
     assert_eq!(s.last_completed, Some(d("2022-12-01")));
 }
 
+/// A Full written Entry and a blank Full completed the same day: the written one is the Entry
+/// Full and the blank one an Annual Full, whichever comes first in the register (the order of
+/// the rows never changes the report).
+#[test]
+fn spec_6_21_a_blank_full_on_the_entry_fulls_date_is_annual_in_any_row_order() {
+    let explanation = |blank_first: bool| {
+        let mut r = small_supplier();
+        let entry = |r: &mut Reg| {
+            r.row(
+                "U1",
+                Full,
+                Row {
+                    purpose: Some(Purpose::Entry),
+                    completed: Some("2023-01-10"),
+                    status: Some(RecordedStatus::Approved),
+                    status_set: Some("2023-02-01"),
+                    ..Row::default()
+                },
+            );
+        };
+        if !blank_first {
+            entry(&mut r);
+        }
+        r.done("U1", Full, "2023-01-10");
+        if blank_first {
+            entry(&mut r);
+        }
+        let a = r.audit("2023-06-01");
+        sched(&a, "U1", Some(Regime::Supplier)).explanation.clone()
+    };
+    let (after, before) = (explanation(false), explanation(true));
+    assert!(after.contains("last: Full completed 2023-01-10"), "{after}");
+    assert_eq!(before, after);
+}
+
 #[test]
 fn g8_30_roles_covered_keeps_a_row_to_its_regime() {
     let mut r = Reg::new();
