@@ -362,7 +362,7 @@ pub fn read_register(paths: &[PathBuf], opts: &ReadOptions) -> Result<ReadOutcom
     // freed before the records are built, which then reuse the memory.
     drop(sources);
     drop(files);
-    records::build(read.inputs, read.sheets, &read.csv_inputs, opts)
+    records::build(read.inputs, read.sheets, &read.csv_inputs, opts, read.early)
 }
 
 /// Reads a register from bytes already in memory: `inputs` holds, per input, the name it goes by
@@ -377,21 +377,26 @@ pub fn read_register_bytes(
     opts: &ReadOptions,
 ) -> Result<ReadOutcome, ReadError> {
     let read = read_sources(inputs, opts)?;
-    records::build(read.inputs, read.sheets, &read.csv_inputs, opts)
+    records::build(read.inputs, read.sheets, &read.csv_inputs, opts, read.early)
 }
 
 /// Everything [`records::build`] needs, with nothing left borrowed from the inputs' bytes.
-struct Sources {
+struct Sources<'o> {
     /// The inputs' descriptions (path, SHA-256).
     inputs: Vec<InputFile>,
     /// Every sheet of every input as read.
     sheets: Vec<RawSheet>,
     /// Which inputs are CSV files.
     csv_inputs: Vec<bool>,
+    /// The records built while the Assessments sheet was being read, if they were.
+    early: Option<records::Early<'o>>,
 }
 
 /// Reads every input into [`Sources`].
-fn read_sources(inputs: &[(&str, &[u8])], opts: &ReadOptions) -> Result<Sources, ReadError> {
+fn read_sources<'o>(
+    inputs: &[(&str, &[u8])],
+    opts: &'o ReadOptions,
+) -> Result<Sources<'o>, ReadError> {
     let mut csv_inputs = Vec::with_capacity(inputs.len());
     for &(label, bytes) in inputs {
         check_file_bytes(label, bytes.len() as u64, &opts.limits)?;
@@ -419,25 +424,44 @@ fn read_sources(inputs: &[(&str, &[u8])], opts: &ReadOptions) -> Result<Sources,
         other => other,
     };
     let (files, sheets) = rayon::join(hash, read);
-    let sheets = sheets?;
+    let (sheets, early) = sheets?;
     Ok(Sources {
         inputs: files,
         sheets,
         csv_inputs,
+        early,
     })
 }
 
 /// Every sheet of every input, in input and workbook order; on several threads when `parallel`.
 /// The error is the one of the first input (and sheet) that fails.
-fn read_inputs(
+///
+/// A register in one workbook, read on several threads, also gets its Users and Premises records
+/// built as soon as those sheets are read ([`records::early`]), while the Assessments sheet still
+/// is: it holds most of a register's cells, and those records need only the others.
+fn read_inputs<'o>(
     inputs: &[(&str, &[u8])],
-    opts: &ReadOptions,
+    opts: &'o ReadOptions,
     parallel: bool,
-) -> Result<Vec<RawSheet>, ReadError> {
+) -> Result<(Vec<RawSheet>, Option<records::Early<'o>>), ReadError> {
     use rayon::prelude::*;
     let budget = CellBudget::new(opts.limits);
+    if let [(label, bytes)] = inputs
+        && parallel
+    {
+        let needs = |name: &str| {
+            let table = tables::table_of_sheet(name, false, opts.mapping.as_ref());
+            matches!(table, Some(Table::Users | Table::Premises))
+        };
+        let run = |sheets: &mut [&mut RawSheet]| records::early(sheets, label, opts);
+        let pipeline = workbook::Pipeline {
+            needs: &needs,
+            run: &run,
+        };
+        return read_input(0, label, bytes, &budget, parallel, Some(&pipeline));
+    }
     let read = |(index, &(label, bytes)): (usize, &(&str, &[u8]))| {
-        read_input(index, label, bytes, &budget, parallel)
+        read_input::<()>(index, label, bytes, &budget, parallel, None).map(|(sheets, _)| sheets)
     };
     let per_input: Vec<Result<Vec<RawSheet>, ReadError>> = if parallel {
         inputs.par_iter().enumerate().map(read).collect()
@@ -448,17 +472,18 @@ fn read_inputs(
     for result in per_input {
         sheets.extend(result?);
     }
-    Ok(sheets)
+    Ok((sheets, None))
 }
 
-/// The sheets of one input (a CSV file is one sheet).
-fn read_input(
+/// The sheets of one input (a CSV file is one sheet), and the work of `pipeline` when it ran.
+fn read_input<T: Send>(
     index: usize,
     label: &str,
     bytes: &[u8],
     budget: &CellBudget,
     parallel: bool,
-) -> Result<Vec<RawSheet>, ReadError> {
+    pipeline: Option<&workbook::Pipeline<'_, T>>,
+) -> Result<(Vec<RawSheet>, Option<T>), ReadError> {
     let path = Path::new(label);
     match FileKind::of(path) {
         Some(FileKind::Csv(delimiter)) => {
@@ -467,13 +492,19 @@ fn read_input(
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| label.to_string());
             let sheet = csv::read_csv(index, label, &stem, bytes, delimiter, budget)?;
-            Ok(vec![sheet])
+            Ok((vec![sheet], None))
         }
-        Some(FileKind::Workbook(format)) => {
-            workbook::read_workbook(index, label, bytes, Some(format), budget, parallel)
-        }
+        Some(FileKind::Workbook(format)) => workbook::read_workbook(
+            index,
+            label,
+            bytes,
+            Some(format),
+            budget,
+            parallel,
+            pipeline,
+        ),
         None if workbook::looks_like_workbook(bytes) => {
-            workbook::read_workbook(index, label, bytes, None, budget, parallel)
+            workbook::read_workbook(index, label, bytes, None, budget, parallel, pipeline)
         }
         None => Err(ReadError::UnsupportedExtension {
             path: label.to_string(),
@@ -597,6 +628,100 @@ impl CellBudget {
             });
         }
         Ok(())
+    }
+}
+
+impl CellBudget {
+    /// Takes `n` cells from the budget when that leaves it within the limit; else takes nothing.
+    fn reserve_cells(&self, n: u64) -> bool {
+        reserve(&self.used, n, self.limits.max_cells)
+    }
+
+    /// As [`CellBudget::reserve_cells`], for bytes of text.
+    fn reserve_text(&self, n: u64) -> bool {
+        reserve(&self.text, n, self.limits.max_decompressed_bytes)
+    }
+}
+
+/// Adds `n` to `counter` when the sum stays within `max`.
+fn reserve(counter: &AtomicU64, n: u64, max: u64) -> bool {
+    let before = counter.fetch_add(n, Ordering::Relaxed);
+    if before.saturating_add(n) <= max {
+        return true;
+    }
+    counter.fetch_sub(n, Ordering::Relaxed);
+    false
+}
+
+/// One sheet reader's share of the [`CellBudget`], taken from it a block at a time. Counting
+/// every cell on the one shared counter made two threads reading side by side pass its cache
+/// line to and fro for each cell: a tenth of the reading time of a large register. Near the limit
+/// (a block would pass it) each cell is counted on the shared counter again, so the cell that
+/// passes the limit is refused as it was. What is left unused goes back when the share is dropped.
+#[derive(Debug)]
+pub(crate) struct BudgetShare<'b> {
+    budget: &'b CellBudget,
+    cells: u64,
+    text: u64,
+}
+
+/// Cells a [`BudgetShare`] takes at a time.
+const CELL_BLOCK: u64 = 4096;
+/// Bytes of text a [`BudgetShare`] takes at a time.
+const TEXT_BLOCK: u64 = 256 * 1024;
+
+impl<'b> BudgetShare<'b> {
+    pub(crate) fn new(budget: &'b CellBudget) -> Self {
+        BudgetShare {
+            budget,
+            cells: 0,
+            text: 0,
+        }
+    }
+
+    /// The limits of the budget.
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.budget.limits
+    }
+
+    /// [`CellBudget::take`], from this share.
+    pub(crate) fn take(&mut self, n: u64, path: &str, sheet: &str) -> Result<(), ReadError> {
+        if self.cells >= n {
+            self.cells -= n;
+            return Ok(());
+        }
+        let block = n.max(CELL_BLOCK);
+        if self.budget.reserve_cells(block) {
+            self.cells += block - n;
+            return Ok(());
+        }
+        // Near the limit: what this share holds goes back, and the cells are counted exactly.
+        self.budget.used.fetch_sub(self.cells, Ordering::Relaxed);
+        self.cells = 0;
+        self.budget.take(n, path, sheet)
+    }
+
+    /// [`CellBudget::take_text`], from this share.
+    pub(crate) fn take_text(&mut self, n: u64, path: &str, sheet: &str) -> Result<(), ReadError> {
+        if self.text >= n {
+            self.text -= n;
+            return Ok(());
+        }
+        let block = n.max(TEXT_BLOCK);
+        if self.budget.reserve_text(block) {
+            self.text += block - n;
+            return Ok(());
+        }
+        self.budget.text.fetch_sub(self.text, Ordering::Relaxed);
+        self.text = 0;
+        self.budget.take_text(n, path, sheet)
+    }
+}
+
+impl Drop for BudgetShare<'_> {
+    fn drop(&mut self) {
+        self.budget.used.fetch_sub(self.cells, Ordering::Relaxed);
+        self.budget.text.fetch_sub(self.text, Ordering::Relaxed);
     }
 }
 

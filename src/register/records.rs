@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -20,7 +21,7 @@ use crate::model::{
     Located, Register, Role, Snapshot, User,
 };
 
-use super::tables::{assign_tables, require_table, set_header};
+use super::tables::{assign_tables, require_table, set_header, table_of_sheet};
 use super::value::{
     self, CountError, MAX_YEAR, MIN_YEAR, count_from_f64, excel_serial_to_date, parse_count,
     parse_date_text, parse_purpose, parse_roles, parse_status, parse_type, plain_number,
@@ -28,32 +29,91 @@ use super::value::{
 };
 use super::{Field, RawSheet, RawValue, ReadError, ReadOptions, ReadOutcome, Table};
 
-/// Builds the register from every raw sheet. `csv_inputs[i]` is true when input `i` is a CSV file.
-pub(crate) fn build(
-    inputs: Vec<InputFile>,
-    mut sheets: Vec<RawSheet>,
-    csv_inputs: &[bool],
-    opts: &ReadOptions,
-) -> Result<ReadOutcome, ReadError> {
-    assign_tables(&mut sheets, &inputs, csv_inputs, opts)?;
-    let mapping = opts.mapping.as_ref();
-    for table in [Table::Users, Table::Assessments] {
-        require_table(table, &sheets, &inputs, opts)?;
-    }
-    for sheet in sheets.iter_mut() {
-        if matches!(sheet.table, Some(Table::Users | Table::Assessments)) {
-            set_header(sheet, &inputs, mapping, true)?;
-        }
-    }
+/// The Users and Premises records, built while the Assessments sheets are still being read
+/// ([`early`]): a large register's Assessments sheet takes longer to read than every other sheet
+/// together, and these records need only the other sheets. [`build`] takes them in place of
+/// building them again, after making every check it makes without them, in the same order.
+pub(crate) struct Early<'o> {
+    users: Vec<User>,
+    /// The Users' issues.
+    reader: Reader<'o>,
+    /// The ids of `users`, as [`KnownUsers`] holds them.
+    ids: FxHashMap<Arc<str>, u32>,
+    lookalikes: Lookalikes,
+    /// The Premises records and their issues; `None` when they could not be built early (the
+    /// table is missing or its header refused: [`build`] then says why).
+    premises: Option<(Vec<Snapshot>, Reader<'o>)>,
+}
 
-    // A sheet that holds no table is not read further.
-    for sheet in sheets.iter_mut().filter(|s| s.table.is_none()) {
-        free_cells(sheet, opts);
+/// Builds [`Early`] from the sheets of one input (at `path`) that hold the Users and Premises
+/// tables, or `None` when it cannot without the other sheets, or when [`build`] will refuse the
+/// register on these sheets anyway. Sets their tables and headers, and frees their cells once
+/// read (unless kept), as [`build`] would.
+pub(crate) fn early<'o>(
+    sheets: &mut [&mut RawSheet],
+    path: &str,
+    opts: &'o ReadOptions,
+) -> Option<Early<'o>> {
+    let mapping = opts.mapping.as_ref();
+    for sheet in sheets.iter_mut() {
+        sheet.table = table_of_sheet(&sheet.name, false, mapping);
+    }
+    let count =
+        |sheets: &[&mut RawSheet], table| sheets.iter().filter(|s| s.table == Some(table)).count();
+    if count(sheets, Table::Users) != 1 || count(sheets, Table::Premises) > 1 {
+        return None;
+    }
+    for sheet in sheets.iter_mut().filter(|s| s.table == Some(Table::Users)) {
+        set_header(sheet, path, mapping, true).ok()?;
     }
     let mut reader = Reader::new(opts);
-    let users = reader.users(&sheets);
+    let users = reader.users(sheets.iter().map(|s| &**s));
+    let premises_required = premises_required(&users);
+    let known = KnownUsers::new(&users);
+    let mut premises = None;
+    if count(sheets, Table::Premises) == 1 || !premises_required {
+        let mut refused = false;
+        for sheet in sheets
+            .iter_mut()
+            .filter(|s| s.table == Some(Table::Premises))
+        {
+            refused |= set_header(sheet, path, mapping, premises_required).is_err();
+        }
+        if !refused {
+            let mut on_premises = Reader::new(opts);
+            let shared: Vec<&RawSheet> = sheets
+                .iter()
+                .filter(|s| s.table == Some(Table::Premises))
+                .map(|s| &**s)
+                .collect();
+            let snapshots = on_premises.premises(&shared, &known);
+            premises = Some((snapshots, on_premises));
+        }
+    }
+    let lookalikes = Lookalikes::new(&users);
+    let ids = known.ids;
+    for sheet in sheets.iter_mut() {
+        let read = match sheet.table {
+            Some(Table::Users) => true,
+            Some(Table::Premises) => premises.is_some(),
+            _ => false,
+        };
+        if read {
+            free_cells(sheet, opts);
+        }
+    }
+    Some(Early {
+        users,
+        reader,
+        ids,
+        lookalikes,
+        premises,
+    })
+}
 
-    let premises_required = users.iter().any(|u| {
+/// True when a User is a Supplier or Network Party: the Premises table is then required.
+fn premises_required(users: &[User]) -> bool {
+    users.iter().any(|u| {
         u.roles.iter().any(|r| {
             matches!(
                 r,
@@ -63,13 +123,64 @@ pub(crate) fn build(
                     | Role::GasTransporter
             )
         })
-    });
+    })
+}
+
+/// Builds the register from every raw sheet. `csv_inputs[i]` is true when input `i` is a CSV file.
+/// `early` holds the Users and Premises records when they were built while reading.
+pub(crate) fn build<'o>(
+    inputs: Vec<InputFile>,
+    mut sheets: Vec<RawSheet>,
+    csv_inputs: &[bool],
+    opts: &'o ReadOptions,
+    early: Option<Early<'o>>,
+) -> Result<ReadOutcome, ReadError> {
+    assign_tables(&mut sheets, &inputs, csv_inputs, opts)?;
+    let mapping = opts.mapping.as_ref();
+    for table in [Table::Users, Table::Assessments] {
+        require_table(table, &sheets, &inputs, opts)?;
+    }
+    let path_of = |sheet: &RawSheet| {
+        inputs
+            .get(sheet.input)
+            .map(|f| f.path.clone())
+            .unwrap_or_default()
+    };
+    for sheet in sheets.iter_mut() {
+        let users_done = early.is_some() && sheet.table == Some(Table::Users);
+        if matches!(sheet.table, Some(Table::Users | Table::Assessments)) && !users_done {
+            set_header(sheet, &path_of(sheet), mapping, true)?;
+        }
+    }
+
+    // A sheet that holds no table is not read further.
+    for sheet in sheets.iter_mut().filter(|s| s.table.is_none()) {
+        free_cells(sheet, opts);
+    }
+    let (users, mut reader, ids, lookalikes, early_premises) = match early {
+        Some(e) => (
+            e.users,
+            e.reader,
+            Some(e.ids),
+            Some(e.lookalikes),
+            e.premises,
+        ),
+        None => {
+            let mut reader = Reader::new(opts);
+            let users = reader.users(sheets.iter());
+            (users, reader, None, None, None)
+        }
+    };
+
+    let premises_required = premises_required(&users);
     if premises_required {
         require_table(Table::Premises, &sheets, &inputs, opts)?;
     }
-    for sheet in sheets.iter_mut() {
-        if sheet.table == Some(Table::Premises) {
-            set_header(sheet, &inputs, mapping, premises_required)?;
+    if early_premises.is_none() {
+        for sheet in sheets.iter_mut() {
+            if sheet.table == Some(Table::Premises) {
+                set_header(sheet, &path_of(sheet), mapping, premises_required)?;
+            }
         }
     }
 
@@ -77,37 +188,59 @@ pub(crate) fn build(
     // the order one reader would have found them, and only then are unknown user_ids given
     // their suggestions, in that order, so that the work budget of the suggestions runs out at
     // the same id every time.
-    let known = KnownUsers::new(&users);
-    let (mut on_premises, mut on_assessments) = (Reader::new(opts), Reader::new(opts));
+    let known = match ids {
+        Some(ids) => KnownUsers { users: &users, ids },
+        None => KnownUsers::new(&users),
+    };
     let mut premises_sheets = Vec::new();
     let mut assessments_sheets = Vec::new();
     for sheet in sheets.iter_mut() {
         match sheet.table {
             Some(Table::Users) => free_cells(sheet, opts),
-            Some(Table::Premises) => premises_sheets.push(sheet),
+            Some(Table::Premises) if early_premises.is_none() => premises_sheets.push(sheet),
             Some(Table::Assessments) => assessments_sheets.push(sheet),
-            None => {}
+            _ => {}
         }
     }
     // Each table's cells are freed as soon as its records are built (unless kept), so that the
     // table read second, and the rules, can reuse the memory. The index of ids the suggestions
-    // search is built meanwhile, by whichever thread is free first.
-    let ((premises, lookalikes), assessments) = rayon::join(
-        || {
-            rayon::join(
-                || read_then_free(premises_sheets, opts, |s| on_premises.premises(s, &known)),
-                || Lookalikes::new(&users),
-            )
-        },
-        || {
-            read_then_free(assessments_sheets, opts, |s| {
-                on_assessments.assessments(s, &known)
-            })
-        },
-    );
-    reader.append(on_premises);
+    // search is built meanwhile, by whichever thread is free first. With the Premises records
+    // built already, the Assessments rows are read in two halves, one a thread.
+    let read_assessments = |sheets| {
+        read_then_free(sheets, opts, |s| {
+            assessments_in_halves(s, &known, opts, HALVES_FROM_ROWS)
+        })
+    };
+    let ((premises, lookalikes), (assessments, on_assessments)) = match early_premises {
+        Some((premises, on_premises)) => {
+            let (lookalikes, assessments) = rayon::join(
+                || lookalikes.unwrap_or_else(|| Lookalikes::new(&users)),
+                || read_assessments(assessments_sheets),
+            );
+            reader.append(on_premises);
+            ((premises, lookalikes), assessments)
+        }
+        None => {
+            let mut on_premises = Reader::new(opts);
+            let (premises_and_lookalikes, assessments) = rayon::join(
+                || {
+                    rayon::join(
+                        || {
+                            read_then_free(premises_sheets, opts, |s| {
+                                on_premises.premises(s, &known)
+                            })
+                        },
+                        || lookalikes.unwrap_or_else(|| Lookalikes::new(&users)),
+                    )
+                },
+                || read_assessments(assessments_sheets),
+            );
+            reader.append(on_premises);
+            (premises_and_lookalikes, assessments)
+        }
+    };
     reader.append(on_assessments);
-    reader.suggest_users(&lookalikes);
+    reader.suggest_users(&lookalikes, &users);
     drop(lookalikes);
     drop(known);
     let has_sms_notified_column = sheets
@@ -144,6 +277,58 @@ pub(crate) fn build(
         issues,
         sheets,
     })
+}
+
+/// Below this many rows the Assessments table is read on one thread.
+const HALVES_FROM_ROWS: usize = 20_000;
+
+/// The Assessments records of `sheets` and their issues: from `from_rows` rows on, the rows in
+/// two halves read side by side, each with a reader of its own, put together in order (the
+/// second half's records renumbered after the first's), as one reader would have found them.
+fn assessments_in_halves<'o>(
+    sheets: &[&RawSheet],
+    known: &KnownUsers<'_>,
+    opts: &'o ReadOptions,
+    from_rows: usize,
+) -> (Vec<Assessment>, Reader<'o>) {
+    let whole: Vec<(&RawSheet, Range<usize>)> =
+        sheets.iter().map(|s| (*s, 0..s.row_count())).collect();
+    let rows: usize = whole.iter().map(|(_, r)| r.len()).sum();
+    if rows < from_rows || rayon::current_num_threads() < 2 {
+        let mut reader = Reader::new(opts);
+        let records = reader.assessments(&whole, known);
+        return (records, reader);
+    }
+    // Cut the list of rows at its middle row.
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    let mut before = 0;
+    for (sheet, range) in whole {
+        let cut = (rows / 2).saturating_sub(before).min(range.len());
+        before += range.len();
+        if cut > 0 {
+            first.push((sheet, range.start..range.start + cut));
+        }
+        if cut < range.len() {
+            second.push((sheet, range.start + cut..range.end));
+        }
+    }
+    let ((mut records, mut reader), (more, on_second)) = rayon::join(
+        || {
+            let mut reader = Reader::new(opts);
+            (reader.assessments(&first, known), reader)
+        },
+        || {
+            let mut reader = Reader::new(opts);
+            (reader.assessments(&second, known), reader)
+        },
+    );
+    let offset = records.len();
+    records.extend(more.into_iter().map(|mut a| {
+        a.index += offset;
+        a
+    }));
+    reader.append(on_second);
+    (records, reader)
 }
 
 /// Frees the cells of a sheet whose records are built, unless [`ReadOptions::keep_cells`].
@@ -201,28 +386,28 @@ impl<'u> KnownUsers<'u> {
     }
 }
 
-/// The user_ids of the Users table as an UNKNOWN_USER's suggestion searches them.
-struct Lookalikes<'u> {
-    users: &'u [User],
+/// The user_ids of the Users table as an UNKNOWN_USER's suggestion searches them. Holds positions
+/// in the Users' list, not the ids, so that it can be built before that list has its owner.
+struct Lookalikes {
     /// By lower case; the first id wins.
-    by_lower: FxHashMap<String, &'u str>,
+    by_lower: FxHashMap<String, u32>,
     /// By [`fold_lookalikes`]; the first id wins.
-    by_folded: FxHashMap<String, &'u str>,
+    by_folded: FxHashMap<String, u32>,
     /// The total length of the ids, in characters.
     list_chars: u64,
 }
 
-impl<'u> Lookalikes<'u> {
-    fn new(users: &'u [User]) -> Self {
+impl Lookalikes {
+    fn new(users: &[User]) -> Self {
         let mut by_lower = FxHashMap::with_capacity_and_hasher(users.len(), Default::default());
         let mut by_folded = FxHashMap::with_capacity_and_hasher(users.len(), Default::default());
-        for u in users {
+        for (i, u) in users.iter().enumerate() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
             let id = u.user_id.as_str();
-            by_lower.entry(id.to_lowercase()).or_insert(id);
-            by_folded.entry(fold_lookalikes(id)).or_insert(id);
+            by_lower.entry(id.to_lowercase()).or_insert(i);
+            by_folded.entry(fold_lookalikes(id)).or_insert(i);
         }
         Lookalikes {
-            users,
             by_lower,
             by_folded,
             list_chars: users.iter().map(|u| u.user_id.chars().count() as u64).sum(),
@@ -230,23 +415,51 @@ impl<'u> Lookalikes<'u> {
     }
 
     /// The same id in another case; else one that differs only by look-alike characters
-    /// (`U0l2` for `U012`: l/I for 1, O for 0); else the closest id.
+    /// (`U0l2` for `U012`: l/I for 1, O for 0); else the closest id. `users` is the list these
+    /// look-alikes were built from.
     /// The search for the closest id costs `id` × every id, taken from `work_left`; when that is
     /// not enough, there is no suggestion.
-    fn suggest(&self, id: &str, work_left: &mut u64) -> Option<String> {
-        if let Some(u) = self.by_lower.get(&id.to_lowercase()) {
-            return Some((*u).to_string());
+    #[cfg(test)]
+    fn suggest(&self, users: &[User], id: &str, work_left: &mut u64) -> Option<String> {
+        self.search(users, id, work_left).run(users, id)
+    }
+
+    /// [`Lookalikes::suggest`] up to the search for the closest id, which is left to
+    /// [`Search::run`] (its work already taken from `work_left`).
+    fn search(&self, users: &[User], id: &str, work_left: &mut u64) -> Search {
+        let at = |i: &u32| users.get(*i as usize).map(|u| u.user_id.clone());
+        if let Some(i) = self.by_lower.get(&id.to_lowercase()) {
+            return Search::Found(at(i));
         }
-        if let Some(u) = self.by_folded.get(&fold_lookalikes(id)) {
-            return Some((*u).to_string());
+        if let Some(i) = self.by_folded.get(&fold_lookalikes(id)) {
+            return Search::Found(at(i));
         }
         let work = (id.chars().count() as u64).saturating_mul(self.list_chars);
         if work > *work_left {
-            return None;
+            return Search::Found(None);
         }
         *work_left -= work;
-        let ids = self.users.iter().map(|u| u.user_id.as_str());
-        value::closest(id, ids, 0.7).map(str::to_string)
+        Search::Closest
+    }
+}
+
+/// What is left of a suggestion's search once its work is accounted for.
+enum Search {
+    /// Answered without comparing strings (or no work left for it).
+    Found(Option<String>),
+    /// The closest id is to be found.
+    Closest,
+}
+
+impl Search {
+    fn run(self, users: &[User], id: &str) -> Option<String> {
+        match self {
+            Search::Found(s) => s,
+            Search::Closest => {
+                let ids = users.iter().map(|u| u.user_id.as_str());
+                value::closest(id, ids, 0.7).map(str::to_string)
+            }
+        }
     }
 }
 
@@ -291,17 +504,22 @@ impl<'a> Row<'a> {
 /// The data rows of a table sheet: below the header row, not all blank (annotation columns
 /// g8audit appended are not data).
 fn data_rows(sheet: &RawSheet) -> impl Iterator<Item = Row<'_>> {
+    data_rows_in(sheet, 0..sheet.row_count())
+}
+
+/// The data rows of a table sheet among the 0-based rows `rows`.
+fn data_rows_in(sheet: &RawSheet, rows: Range<usize>) -> impl Iterator<Item = Row<'_>> {
     let name = SheetName::new(&sheet.name);
     let input = input_id(sheet.input);
     let start = sheet
         .header_row
         .map(|h| h as usize + 1)
-        .unwrap_or(usize::MAX);
+        .unwrap_or(usize::MAX)
+        .max(rows.start);
+    let end = rows.end.min(sheet.row_count());
     let annotations = sheet.annotation_columns();
-    sheet
-        .rows()
-        .enumerate()
-        .skip(start)
+    (start..end)
+        .map(move |r| (r, sheet.row(r as u32)))
         .filter(move |(_, cells)| {
             cells
                 .iter()
@@ -542,19 +760,27 @@ impl<'o> Reader<'o> {
     /// Gives each UNKNOWN_USER issue its "did you mean", in the order the issues were found.
     /// Each distinct unknown id is compared with every user_id once; past a bound (a whole table
     /// of ids in another format) no more suggestions are sought.
-    fn suggest_users(&mut self, known: &Lookalikes<'_>) {
-        let mut found: HashMap<&str, Option<String>> = HashMap::new();
+    fn suggest_users(&mut self, known: &Lookalikes, users: &[User]) {
+        use rayon::prelude::*;
+        // Which ids are searched, and so where the work budget runs out, is decided in the order
+        // the issues were found; the searches themselves (each compares an id with every
+        // user_id) then run side by side.
+        let mut searched: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut searches: Vec<(&str, Search)> = Vec::new();
         let mut work_left = USER_SUGGESTION_WORK;
+        for (_, id) in &self.unknown_users {
+            if searched.contains_key(id.as_str()) || searches.len() >= MAX_USER_SUGGESTIONS {
+                continue;
+            }
+            searched.insert(id, searches.len());
+            searches.push((id, known.search(users, id, &mut work_left)));
+        }
+        let found: Vec<Option<String>> = searches
+            .into_par_iter()
+            .map(|(id, search)| search.run(users, id))
+            .collect();
         for (i, id) in &self.unknown_users {
-            let suggestion = match found.get(id.as_str()) {
-                Some(s) => s.clone(),
-                None if found.len() < MAX_USER_SUGGESTIONS => {
-                    let s = known.suggest(id, &mut work_left);
-                    found.insert(id, s.clone());
-                    s
-                }
-                None => None,
-            };
+            let suggestion = searched.get(id.as_str()).and_then(|&k| found[k].clone());
             if let Some(issue) = self.issues.get_mut(*i) {
                 issue.suggestion = suggestion;
             }
@@ -562,8 +788,8 @@ impl<'o> Reader<'o> {
         self.unknown_users.clear();
     }
 
-    fn users(&mut self, sheets: &[RawSheet]) -> Vec<User> {
-        let tables = || sheets.iter().filter(|s| s.table == Some(Table::Users));
+    fn users<'s>(&mut self, sheets: impl Iterator<Item = &'s RawSheet> + Clone) -> Vec<User> {
+        let tables = || sheets.clone().filter(|s| s.table == Some(Table::Users));
         let rows = tables().map(RawSheet::row_count).sum();
         let mut users: Vec<User> = Vec::with_capacity(rows);
         // Keyed by the id as the sheet holds it: no copy of a text cell's.
@@ -722,10 +948,16 @@ impl<'o> Reader<'o> {
     }
 
     /// The assessments of the Assessments `sheets`.
-    fn assessments(&mut self, sheets: &[&RawSheet], known: &KnownUsers) -> Vec<Assessment> {
-        let tables = || sheets.iter().copied();
-        let mut out: Vec<Assessment> = Vec::with_capacity(tables().map(|s| s.row_count()).sum());
-        for sheet in tables() {
+    /// The Assessments records of the given rows of each sheet.
+    fn assessments(
+        &mut self,
+        pieces: &[(&RawSheet, Range<usize>)],
+        known: &KnownUsers,
+    ) -> Vec<Assessment> {
+        let mut out: Vec<Assessment> =
+            Vec::with_capacity(pieces.iter().map(|(_, r)| r.len()).sum());
+        for (sheet, rows) in pieces {
+            let sheet: &RawSheet = sheet;
             // Every row of the table shares where its values are.
             let columns = Arc::new(AssessmentColumns {
                 scheduled_for: sheet.column(Field::ScheduledFor),
@@ -739,7 +971,7 @@ impl<'o> Reader<'o> {
                 remedial_completed_on: sheet.column(Field::RemedialCompletedOn),
                 follow_up_due_on: sheet.column(Field::FollowUpDueOn),
             });
-            for row in data_rows(sheet) {
+            for row in data_rows_in(sheet, rows.clone()) {
                 let Some((user_id, id_cell)) = self.user_id(&row) else {
                     continue;
                 };
@@ -875,9 +1107,9 @@ mod tests {
         assert!(date_of(RawValue::Error("#N/A"), dmy, false).is_err());
     }
 
-    #[test]
-    fn unknown_user_suggestions() {
-        let user = |id: &str| User {
+    /// A User with this id and nothing else.
+    fn user(id: &str) -> User {
+        User {
             user_id: id.into(),
             name: None,
             roles: vec![],
@@ -891,20 +1123,98 @@ mod tests {
                 row: 0,
                 col: 0,
             },
-        };
+        }
+    }
+
+    #[test]
+    fn unknown_user_suggestions() {
         let users = [user("U002"), user("U012"), user("ACME-01")];
         let known = Lookalikes::new(&users);
         // U002 and U012 are equally close to U0l2 by edit distance; the look-alike wins.
         let mut budget = USER_SUGGESTION_WORK;
         let work = &mut budget;
-        assert_eq!(known.suggest("U0l2", work).as_deref(), Some("U012"));
-        assert_eq!(known.suggest("u012", work).as_deref(), Some("U012"));
-        assert_eq!(known.suggest("ACME-O1", work).as_deref(), Some("ACME-01"));
-        assert_eq!(known.suggest("ACME01", work).as_deref(), Some("ACME-01"));
-        assert_eq!(known.suggest("ZZZZ", work), None);
+        assert_eq!(known.suggest(&users, "U0l2", work).as_deref(), Some("U012"));
+        assert_eq!(known.suggest(&users, "u012", work).as_deref(), Some("U012"));
+        assert_eq!(
+            known.suggest(&users, "ACME-O1", work).as_deref(),
+            Some("ACME-01")
+        );
+        assert_eq!(
+            known.suggest(&users, "ACME01", work).as_deref(),
+            Some("ACME-01")
+        );
+        assert_eq!(known.suggest(&users, "ZZZZ", work), None);
         // With no work left, only the cheap look-ups still answer.
-        assert_eq!(known.suggest("u012", &mut 0).as_deref(), Some("U012"));
-        assert_eq!(known.suggest("ACME01", &mut 0), None);
+        assert_eq!(
+            known.suggest(&users, "u012", &mut 0).as_deref(),
+            Some("U012")
+        );
+        assert_eq!(known.suggest(&users, "ACME01", &mut 0), None);
+    }
+
+    /// On a large Assessments table the rows are read in two halves, one a thread: the records,
+    /// their numbering, the issues and the unknown ids awaiting suggestions are those of one
+    /// reader reading every row, including when the cut falls on a blank row and across sheets.
+    #[test]
+    fn assessments_read_in_two_halves_are_those_read_whole()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let opts = ReadOptions::new(NaiveDate::from_ymd_opt(2026, 1, 15).ok_or("date")?);
+        let sheet = |name: &str, n: usize| -> Result<RawSheet, Box<dyn std::error::Error>> {
+            let header = ["User ID", "Type", "Purpose", "Completed On"];
+            let mut rows: Vec<Vec<RawValue<'static>>> = vec![header.map(RawValue::Text).to_vec()];
+            for i in 0..n {
+                let id = match i % 7 {
+                    3 => "U9",
+                    k if k % 2 == 0 => "U1",
+                    _ => "U2",
+                };
+                let kind = if i % 5 == 4 { "Fulll" } else { "Full" };
+                let text = RawValue::Text;
+                rows.push(vec![
+                    text(id),
+                    text(kind),
+                    text("Annual"),
+                    text("2024-01-10"),
+                ]);
+                if i == n / 2 {
+                    rows.push(vec![RawValue::Empty; 4]);
+                }
+            }
+            let mut s = RawSheet::from_rows(0, name, rows)?;
+            s.table = Some(Table::Assessments);
+            set_header(&mut s, "register.xlsx", None, true)?;
+            Ok(s)
+        };
+        let (one, two) = (sheet("Assessments", 41)?, sheet("Assessments 2", 17)?);
+        let users = [user("U1"), user("U2")];
+        let known = KnownUsers::new(&users);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build()?;
+        for sheets in [vec![&one], vec![&one, &two], vec![&two, &one]] {
+            let (whole, halves) = pool.install(|| {
+                (
+                    assessments_in_halves(&sheets, &known, &opts, usize::MAX),
+                    assessments_in_halves(&sheets, &known, &opts, 0),
+                )
+            });
+            let rows: usize = sheets.iter().map(|s| s.row_count() - 2).sum();
+            let unknown = sheets
+                .iter()
+                .map(|s| (0..s.row_count() - 2).filter(|i| i % 7 == 3).count())
+                .sum::<usize>();
+            assert_eq!(
+                halves.0.len() + unknown + (rows - unknown) / 5,
+                rows,
+                "one record a known row with a known type"
+            );
+            assert_eq!(format!("{:?}", halves.0), format!("{:?}", whole.0));
+            assert_eq!(
+                format!("{:?}", halves.1.issues),
+                format!("{:?}", whole.1.issues)
+            );
+            assert_eq!(halves.1.unknown_users, whole.1.unknown_users);
+            assert_eq!(halves.1.unknown_users.len(), unknown);
+        }
+        Ok(())
     }
 
     #[test]

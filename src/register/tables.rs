@@ -20,14 +20,9 @@ pub(crate) fn assign_tables(
     csv_inputs: &[bool],
     opts: &ReadOptions,
 ) -> Result<(), ReadError> {
-    let mapping = opts.mapping.as_ref();
     for sheet in sheets.iter_mut() {
         let is_csv = csv_inputs.get(sheet.input).copied().unwrap_or(false);
-        let mapped = mapping.and_then(|m| m.table_of_sheet(&sheet.name));
-        sheet.table = mapped.or_else(|| {
-            table_by_alias(&sheet.name, is_csv)
-                .filter(|t| mapping.is_none_or(|m| m.sheet_names(*t).is_empty()))
-        });
+        sheet.table = table_of_sheet(&sheet.name, is_csv, opts.mapping.as_ref());
     }
     for (input, file) in inputs.iter().enumerate() {
         for table in Table::ALL {
@@ -46,6 +41,16 @@ pub(crate) fn assign_tables(
         }
     }
     Ok(())
+}
+
+/// The table a sheet named `name` holds (a CSV file's `name` is its stem): the mapping file's,
+/// else the built-in aliases' (unless the mapping names that table's sheets). Decided by the name
+/// alone, so it is known before the sheet's cells are read.
+pub(crate) fn table_of_sheet(name: &str, is_csv: bool, mapping: Option<&Mapping>) -> Option<Table> {
+    mapping.and_then(|m| m.table_of_sheet(name)).or_else(|| {
+        table_by_alias(name, is_csv)
+            .filter(|t| mapping.is_none_or(|m| m.sheet_names(*t).is_empty()))
+    })
 }
 
 pub(crate) fn require_table(
@@ -84,19 +89,17 @@ pub(crate) fn require_table(
 /// Finds the header row and columns of a table sheet; checks the required columns. When the
 /// table is optional (`required` false: Premises with no Supplier or Network Party) and has no
 /// header row or lacks a required column, it is left unread (no header row), not refused.
+/// `path` names the sheet's input in an error.
 pub(crate) fn set_header(
     sheet: &mut RawSheet,
-    inputs: &[InputFile],
+    path: &str,
     mapping: Option<&Mapping>,
     required: bool,
 ) -> Result<(), ReadError> {
     let Some(table) = sheet.table else {
         return Ok(());
     };
-    let path = inputs
-        .get(sheet.input)
-        .map(|f| f.path.clone())
-        .unwrap_or_default();
+    let path = path.to_string();
     let Some((header_row, columns)) = locate_header(sheet.rows(), table, mapping) else {
         if !required {
             return Ok(());

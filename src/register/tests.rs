@@ -1034,7 +1034,7 @@ fn sha256_is_lower_case_hex() {
 fn fixture_sheet(name: &str) -> Result<RawSheet, Box<dyn Error>> {
     let bytes = std::fs::read(fixture(name))?;
     let budget = CellBudget::new(Limits::default());
-    let mut sheets = workbook::read_workbook(0, name, &bytes, None, &budget, true)?;
+    let mut sheets = workbook::read_workbook::<()>(0, name, &bytes, None, &budget, true, None)?.0;
     Ok(sheets.swap_remove(0))
 }
 
@@ -1112,7 +1112,7 @@ fn excel_1900_leap_year_bug() -> TestResult {
     // Each row: the date-time cell, the date-time it shows as text, whether it is a real date.
     let bytes = std::fs::read(fixture("readxl__dates-leap-year-1900-xlsx.xlsx"))?;
     let budget = CellBudget::new(Limits::default());
-    let sheets = workbook::read_workbook(0, "leap", &bytes, None, &budget, true)?;
+    let sheets = workbook::read_workbook::<()>(0, "leap", &bytes, None, &budget, true, None)?.0;
     let s = &sheets[0];
     assert_eq!(s.name, "for_testing");
     let mut checked = 0;
@@ -1260,5 +1260,210 @@ fn error_messages_name_the_file_and_say_what_to_do() -> TestResult {
         source: Box::new(calamine::Error::Msg("bad XML")),
     };
     assert_eq!(e.to_string(), "cannot read sheet \"Users\" of r.xlsx");
+    Ok(())
+}
+
+/// A register in one workbook, read on several threads, gets its Users and Premises records
+/// built while its Assessments sheet is still being read (`records::early`). The outcome must be
+/// the one of building every record after reading: the same records, the same issues in the same
+/// order with the same suggestions, the same sheets; and a register refused is refused with the
+/// same error.
+#[test]
+fn records_built_while_the_assessments_are_read_are_those_built_after() -> TestResult {
+    let users_ok: Vec<Cell<'static>> = table_at(
+        0,
+        0,
+        &[
+            &[S("User ID"), S("Name"), S("Roles")],
+            &[S("U001"), S("Acme"), S("IS")],
+            &[S("U002"), S("Bolt"), S("ED")],
+            &[S("U001"), S("Again"), S("IS")],
+            &[S("U003"), S("Blank roles"), S("")],
+            &[S("U012"), S("Other"), S("OU")],
+        ],
+    );
+    let premises_ok = table_at(
+        0,
+        0,
+        &[
+            &[S("User ID"), S("As Of"), S("Domestic"), S("Non Domestic")],
+            &[S("U001"), F(46_000.0, "yyyy-mm-dd"), N(1000.0), N(10.0)],
+            &[S("U0l2"), F(46_000.0, "yyyy-mm-dd"), N(5.0), N(0.0)],
+            &[S("U002"), S("soon"), N(7.0), N(0.0)],
+        ],
+    );
+    let assessments_ok = table_at(
+        0,
+        0,
+        &[
+            &[S("User ID"), S("Type"), S("Purpose"), S("Completed On")],
+            &[S("U001"), S("Full"), S("Entry"), F(45_000.0, "yyyy-mm-dd")],
+            &[S("u002"), S("Full"), S("Entry"), F(45_000.0, "yyyy-mm-dd")],
+            &[S("U002"), S("Fulll"), S(""), F(45_100.0, "yyyy-mm-dd")],
+            &[S("U009"), S("Self"), S("Annual"), F(45_200.0, "yyyy-mm-dd")],
+        ],
+    );
+    let notes: Vec<Cell<'static>> = vec![(0, 0, S("notes"))];
+    let no_header: Vec<Cell<'static>> = vec![(0, 0, S("nothing here"))];
+    type Sheets = Vec<(&'static str, Vec<Cell<'static>>)>;
+    let cases: Vec<(&str, Sheets)> = vec![
+        (
+            "read",
+            vec![
+                ("Notes", notes.clone()),
+                ("Assessments", assessments_ok.clone()),
+                ("Users", users_ok.clone()),
+                ("Premises", premises_ok.clone()),
+            ],
+        ),
+        (
+            "no Premises table",
+            vec![
+                ("Users", users_ok.clone()),
+                ("Assessments", assessments_ok.clone()),
+            ],
+        ),
+        (
+            "Premises without a header",
+            vec![
+                ("Users", users_ok.clone()),
+                ("Premises", no_header.clone()),
+                ("Assessments", assessments_ok.clone()),
+            ],
+        ),
+        (
+            "Users without a header",
+            vec![
+                ("Users", no_header.clone()),
+                ("Premises", premises_ok.clone()),
+                ("Assessments", assessments_ok.clone()),
+            ],
+        ),
+        (
+            "Users and Assessments without a header",
+            vec![
+                ("Assessments", no_header.clone()),
+                ("Users", no_header.clone()),
+                ("Premises", premises_ok.clone()),
+            ],
+        ),
+        (
+            "two Users tables",
+            vec![
+                ("Users", users_ok.clone()),
+                ("Parties", users_ok.clone()),
+                ("Premises", premises_ok.clone()),
+                ("Assessments", assessments_ok.clone()),
+            ],
+        ),
+    ];
+    let dir = tempfile::tempdir()?;
+    for (case, sheets) in cases {
+        let path = dir.path().join("register.xlsx");
+        xlsx(&path, &sheets)?;
+        let bytes = std::fs::read(&path)?;
+        let label = path.display().to_string();
+        let inputs = [(label.as_str(), bytes.as_slice())];
+        let files = vec![InputFile {
+            path: label.clone(),
+            sha256: sha256_hex(&bytes),
+        }];
+        for keep_cells in [true, false] {
+            let options = ReadOptions {
+                keep_cells,
+                ..opts()
+            };
+            let (sheets, early) = read_inputs(&inputs, &options, false)?;
+            assert!(
+                early.is_none(),
+                "{case}: nothing is built early on one thread"
+            );
+            let after = records::build(files.clone(), sheets, &[false], &options, None);
+            let (sheets, early) = read_inputs(&inputs, &options, true)?;
+            if case == "read" {
+                assert!(early.is_some(), "{case}: the records were built early");
+            }
+            let during = records::build(files.clone(), sheets, &[false], &options, early);
+            assert_eq!(
+                format!("{during:?}"),
+                format!("{after:?}"),
+                "{case}, keep_cells {keep_cells}"
+            );
+            if case == "read" {
+                let out = during?;
+                assert_eq!(out.register.users.len(), 4, "{case}");
+                assert_eq!(out.register.premises.len(), 1, "{case}");
+                assert_eq!(out.register.assessments.len(), 1, "{case}");
+                assert!(
+                    messages(&out).contains(&format!(
+                        "{}!A3: \"U0l2\" is not a user_id of the Users table; the row is skipped — did you mean U012?",
+                        "Premises"
+                    )),
+                    "{:?}",
+                    messages(&out)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Readers count cells on a share of the budget taken a block at a time; near the limit they
+/// count each cell, so the cell that passes the limit is refused, whichever share it is on, with
+/// the count one shared counter would have given. A share gives back what it did not use.
+#[test]
+fn a_share_of_the_budget_refuses_the_cell_that_passes_the_limit() -> TestResult {
+    let limits = Limits {
+        max_cells: 10_000,
+        max_decompressed_bytes: 1_000_000,
+        ..Limits::default()
+    };
+    let budget = CellBudget::new(limits);
+    {
+        let mut share = BudgetShare::new(&budget);
+        for _ in 0..10 {
+            share.take(1, "p", "s")?;
+        }
+        share.take_text(100, "p", "s")?;
+    }
+    assert_eq!(budget.used.load(Ordering::Relaxed), 10);
+    assert_eq!(budget.text.load(Ordering::Relaxed), 100);
+    let (mut a, mut b) = (BudgetShare::new(&budget), BudgetShare::new(&budget));
+    for _ in 0..9_985 {
+        a.take(1, "p", "a")?;
+    }
+    for _ in 0..5 {
+        b.take(1, "p", "b")?;
+    }
+    let e = b.take(1, "p", "b").expect_err("the 10,001st cell");
+    assert!(
+        matches!(
+            e,
+            ReadError::LimitExceeded {
+                limit: LimitKind::Cells,
+                found: 10_001,
+                max: 10_000,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // Text likewise: 999,900 bytes more fit, one more does not.
+    a.take_text(999_000, "p", "a")?;
+    b.take_text(900, "p", "b")?;
+    let e = a
+        .take_text(1, "p", "a")
+        .expect_err("one byte past the limit");
+    assert!(
+        matches!(
+            e,
+            ReadError::LimitExceeded {
+                limit: LimitKind::DecompressedBytes,
+                found: 1_000_001,
+                ..
+            }
+        ),
+        "{e}"
+    );
     Ok(())
 }

@@ -27,7 +27,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::raw::{Cells, Slot};
 use super::value::excel_serial_to_datetime;
-use super::{CellBudget, LimitKind, RawSheet, RawValue, ReadError};
+use super::{BudgetShare, CellBudget, LimitKind, RawSheet, RawValue, ReadError};
 
 /// A spreadsheet format calamine reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,14 +60,15 @@ enum Book<'a> {
 /// an xlsx or xlsb workbook are read on rayon's threads, each from its own reader of the same
 /// bytes (opening one costs little beside reading a sheet); `.xls` and `.ods` are read whole when
 /// opened, so their sheets are not.
-pub(crate) fn read_workbook(
+pub(crate) fn read_workbook<T: Send>(
     input: usize,
     path: &str,
     bytes: &[u8],
     format: Option<Format>,
     budget: &CellBudget,
     parallel: bool,
-) -> Result<Vec<RawSheet>, ReadError> {
+    pipeline: Option<&Pipeline<'_, T>>,
+) -> Result<(Vec<RawSheet>, Option<T>), ReadError> {
     use rayon::prelude::*;
     super::preflight::check(path, bytes, &budget.limits)?;
     let mut book = open(path, bytes, format)?;
@@ -105,28 +106,109 @@ pub(crate) fn read_workbook(
         Book::Xlsb(_) => Some(Format::Xlsb),
         Book::Xls(_) | Book::Ods(_) => None,
     };
-    let results: Vec<Result<RawSheet, ReadError>> = match streamed {
+    let (results, done): (Vec<Result<RawSheet, ReadError>>, Option<T>) = match streamed {
         Some(format) if parallel && names.len() > 1 => {
             drop(book);
-            names
-                .par_iter()
-                .map(|name| {
-                    let mut book = match open_as(path, bytes, format)? {
-                        Ok(book) => book,
-                        Err(source) => {
-                            return Err(ReadError::Workbook {
-                                path: path.to_string(),
-                                source: Box::new(source),
-                            });
-                        }
-                    };
-                    raw(&mut book, name)
-                })
-                .collect()
+            let read_one = |name: &str| {
+                let mut book = match open_as(path, bytes, format)? {
+                    Ok(book) => book,
+                    Err(source) => {
+                        return Err(ReadError::Workbook {
+                            path: path.to_string(),
+                            source: Box::new(source),
+                        });
+                    }
+                };
+                raw(&mut book, name)
+            };
+            match pipeline {
+                Some(p) => read_pipelined(&names, read_one, p, path),
+                None => (names.par_iter().map(|n| read_one(n)).collect(), None),
+            }
         }
-        _ => names.iter().map(|name| raw(&mut book, name)).collect(),
+        _ => (
+            names.iter().map(|name| raw(&mut book, name)).collect(),
+            None,
+        ),
     };
-    results.into_iter().collect()
+    Ok((results.into_iter().collect::<Result<_, _>>()?, done))
+}
+
+/// Work to run on some sheets of a workbook as soon as they are read, while the others still are
+/// (on rayon's threads: the work runs on the thread that read the last sheet it needs).
+pub(crate) struct Pipeline<'p, T> {
+    /// The sheets the work needs, by name.
+    pub needs: &'p (dyn Fn(&str) -> bool + Sync),
+    /// The work, on those sheets in workbook order (it may change them). Not run when one of them
+    /// cannot be read.
+    pub run: &'p (dyn Fn(&mut [&mut RawSheet]) -> Option<T> + Sync),
+}
+
+/// Reads the sheets `names` with `read_one`, one task each: the sheets `pipeline` does not need
+/// first (a register's longest, Assessments, is one), then those it needs, after the last of
+/// which its work runs. Each result in the order of `names`; the work's, when it ran.
+fn read_pipelined<T: Send>(
+    names: &[String],
+    read_one: impl Fn(&str) -> Result<RawSheet, ReadError> + Sync,
+    pipeline: &Pipeline<'_, T>,
+    path: &str,
+) -> (Vec<Result<RawSheet, ReadError>>, Option<T>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Mutex, MutexGuard, PoisonError};
+    fn lock<X>(m: &Mutex<X>) -> MutexGuard<'_, X> {
+        m.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+    let needed: Vec<bool> = names.iter().map(|n| (pipeline.needs)(n)).collect();
+    let wanted = needed.iter().filter(|n| **n).count();
+    let slots: Vec<Mutex<Option<Result<RawSheet, ReadError>>>> =
+        names.iter().map(|_| Mutex::new(None)).collect();
+    let left = AtomicUsize::new(wanted);
+    let done: Mutex<Option<T>> = Mutex::new(None);
+    let order = (0..names.len())
+        .filter(|&i| !needed[i])
+        .chain((0..names.len()).filter(|&i| needed[i]));
+    rayon::scope_fifo(|s| {
+        for i in order {
+            let (slots, needed, left, done, read_one) = (&slots, &needed, &left, &done, &read_one);
+            s.spawn_fifo(move |_| {
+                *lock(&slots[i]) = Some(read_one(&names[i]));
+                if !needed[i] || left.fetch_sub(1, Ordering::AcqRel) != 1 {
+                    return;
+                }
+                // The last sheet the work needs is read.
+                let mut guards: Vec<_> = (0..names.len())
+                    .filter(|&k| needed[k])
+                    .map(|k| lock(&slots[k]))
+                    .collect();
+                let mut sheets: Vec<&mut RawSheet> = guards
+                    .iter_mut()
+                    .filter_map(|g| g.as_mut()?.as_mut().ok())
+                    .collect();
+                if sheets.len() == wanted {
+                    *lock(done) = (pipeline.run)(&mut sheets);
+                }
+            });
+        }
+    });
+    let results = slots
+        .into_iter()
+        .zip(names)
+        .map(|(slot, name)| {
+            slot.into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .unwrap_or_else(|| {
+                    Err(ReadError::Panicked {
+                        path: path.to_string(),
+                        sheet: Some(name.clone()),
+                        message: "the sheet was not read".to_string(),
+                    })
+                })
+        })
+        .collect();
+    (
+        results,
+        done.into_inner().unwrap_or_else(PoisonError::into_inner),
+    )
 }
 
 fn read_sheet(
@@ -332,7 +414,7 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 struct Collector<'a> {
     path: &'a str,
     sheet: &'a str,
-    budget: &'a CellBudget,
+    budget: BudgetShare<'a>,
     cells: Cells,
     /// The size of `cells` in the dense form: rows, plus each row's cells up to its last.
     dense: u64,
@@ -355,7 +437,7 @@ impl<'a> Collector<'a> {
         Collector {
             path,
             sheet,
-            budget,
+            budget: BudgetShare::new(budget),
             cells,
             dense: 0,
             last: None,
@@ -373,7 +455,7 @@ impl<'a> Collector<'a> {
     fn reserve(&mut self, dims: calamine::Dimensions) {
         let rows = u64::from(dims.end.0) + 1;
         let cells = rows.saturating_mul(u64::from(dims.end.1) + 1);
-        let bound = self.size_bound.min(self.budget.limits.max_cells);
+        let bound = self.size_bound.min(self.budget.limits().max_cells);
         let cells = usize::try_from(cells.min(bound)).unwrap_or(0);
         let rows = usize::try_from(rows.min(bound)).unwrap_or(0);
         self.cells.reserve_cells(cells, rows);
@@ -397,7 +479,7 @@ impl<'a> Collector<'a> {
         if matches!(value, RawValue::Empty) {
             return Ok(());
         }
-        let limits = self.budget.limits;
+        let limits = *self.budget.limits();
         if row >= limits.max_rows {
             return Err(self.limit(
                 LimitKind::Rows,
@@ -476,7 +558,7 @@ impl<'a> Collector<'a> {
             }
             dense = dense.saturating_add(u64::from(max_col) + 1);
         }
-        let max = self.budget.limits.max_cells;
+        let max = self.budget.limits().max_cells;
         if dense > max {
             return Err(self.limit(LimitKind::Cells, dense, max));
         }
