@@ -508,6 +508,11 @@ macro_rules! assessment_values {
         }
 
         impl Assessment {
+            /// The row's 0-based position among the register's assessment rows.
+            pub fn index(&self) -> usize {
+                self.index as usize
+            }
+
             $(
                 $(#[$doc])*
                 pub fn $name(&self) -> Located<$t> {
@@ -542,7 +547,12 @@ assessment_values! {
 pub struct Assessment {
     /// 0-based position among the register's assessment rows, in reading order; "row order" for
     /// every tie-break.
-    pub index: usize,
+    /// (A `u32`, so that the row stays within its size; read it as a `usize` with
+    /// [`Assessment::index`].)
+    pub index: u32,
+    /// The position in [`Register::users`] of the row's User (the first User with its id); past
+    /// the last User for a row of no User, which a register read from files does not hold.
+    pub user: u32,
     /// The User's id, shared with every other assessment row of that User.
     pub user_id: Arc<str>,
     pub kind: AssessmentType,

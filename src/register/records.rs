@@ -322,9 +322,9 @@ fn assessments_in_halves<'o>(
             (reader.assessments(&second, known), reader)
         },
     );
-    let offset = records.len();
+    let offset = u32::try_from(records.len()).unwrap_or(u32::MAX);
     records.extend(more.into_iter().map(|mut a| {
-        a.index += offset;
+        a.index = a.index.saturating_add(offset);
         a
     }));
     reader.append(on_second);
@@ -992,7 +992,7 @@ impl<'o> Reader<'o> {
                 let (remedial_completed_on, _) = self.date(&row, Field::RemedialCompletedOn);
                 let (follow_up_due_on, _) = self.date(&row, Field::FollowUpDueOn);
                 let id_value = row.sheet.value(id_cell.row, id_cell.col);
-                let Some((user_id, _)) = self.check_user(known, &user_id, &id_cell, id_value)
+                let Some((user_id, user)) = self.check_user(known, &user_id, &id_cell, id_value)
                 else {
                     continue;
                 };
@@ -1000,7 +1000,9 @@ impl<'o> Reader<'o> {
                     continue;
                 };
                 out.push(Assessment {
-                    index: out.len(),
+                    // Rows are bounded by `max_rows`, a u32.
+                    index: u32::try_from(out.len()).unwrap_or(u32::MAX),
+                    user,
                     user_id,
                     kind,
                     purpose,

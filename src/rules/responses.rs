@@ -77,7 +77,7 @@ fn judge_deadline(
     sink.push(
         Found::new(code, Some(regime), message)
             .due(Some(due), Some(days))
-            .at(cell_of(d.done_cell, d.due, &a.cell), Some(a.index)),
+            .at(cell_of(d.done_cell, d.due, &a.cell), Some(a.index())),
     );
 }
 
@@ -167,6 +167,6 @@ pub fn follow_up(
     sink.push(
         Found::new(code, Some(regime), message)
             .due(Some(due), Some(days))
-            .at(source.or(Some(a.cell.clone())), Some(a.index)),
+            .at(source.or(Some(a.cell.clone())), Some(a.index())),
     );
 }

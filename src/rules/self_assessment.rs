@@ -63,7 +63,7 @@ pub fn g8_50_b_submission(
         Found::new(code, Some(regime), message)
             .category(category)
             .due(Some(deadline), Some(days))
-            .at(cell.or(Some(a.cell.clone())), Some(a.index)),
+            .at(cell.or(Some(a.cell.clone())), Some(a.index())),
     );
     vec![code]
 }

@@ -46,7 +46,7 @@ pub struct Row<'a> {
 
 impl Row<'_> {
     pub fn index(&self) -> usize {
-        self.source.index
+        self.source.index()
     }
 
     /// Completed, or read as completed, at A.
@@ -142,16 +142,9 @@ fn at<T: Copy>(value: Option<T>, keep: impl Fn(T) -> bool) -> Option<T> {
 /// Builds the register as it stood at `as_of`. Rows and snapshots are grouped by User (see
 /// [`ByUser`]); each User is then read at A in parallel (rayon), in register order.
 pub fn view_at(register: &Register, as_of: NaiveDate) -> View<'_> {
-    let index: FxHashMap<&str, usize> = register
-        .users
-        .iter()
-        .enumerate()
-        .rev() // the first of duplicate ids wins, as the reader keeps the first
-        .map(|(i, u)| (u.user_id.as_str(), i))
-        .collect();
     let n = register.users.len();
-    let rows = ByUser::group(&register.assessments, n, &index, |a| &a.user_id);
-    // A snapshot names its User by position already.
+    // Rows and snapshots name their User by position.
+    let rows = ByUser::from_owners(&register.assessments, n, |_, a| a.user as usize);
     let snaps = ByUser::from_owners(&register.premises, n, |_, s| s.user as usize);
     let read: Vec<(Option<UserView<'_>>, SetAside)> = register
         .users
@@ -179,10 +172,6 @@ pub fn view_at(register: &Register, as_of: NaiveDate) -> View<'_> {
     }
 }
 
-/// In [`ByUser::group`], the owner of a row whose id is no User's (a User's position is always
-/// less).
-const NO_USER: usize = usize::MAX;
-
 /// Rows of a register table grouped by the User each belongs to, in register order within a
 /// User: one list for all Users and where each User's part starts, rather than a list per User.
 struct ByUser<'r, T> {
@@ -192,38 +181,8 @@ struct ByUser<'r, T> {
 }
 
 impl<'r, T: Sync> ByUser<'r, T> {
-    /// Groups `table` among `users` Users by the id of each row (`id`), found in `index` (a row
-    /// of no User is left out). The ids are looked up in parallel, then a counting sort places
-    /// the rows in two passes.
-    fn group(
-        table: &'r [T],
-        users: usize,
-        index: &FxHashMap<&str, usize>,
-        id: impl Fn(&T) -> &str + Sync,
-    ) -> ByUser<'r, T> {
-        // Collected in parallel, so that every thread writes (and first touches) its part. A
-        // User's rows usually come together: an id is looked up once per run of it.
-        let owners: Vec<usize> = table
-            .par_iter()
-            .map_init(
-                || None,
-                |last: &mut Option<(&str, usize)>, row| {
-                    let id = id(row);
-                    let owner = match *last {
-                        Some((same, i)) if same == id => i,
-                        _ => index.get(id).copied().unwrap_or(NO_USER),
-                    };
-                    *last = Some((id, owner));
-                    owner
-                },
-            )
-            .collect();
-        ByUser::from_owners(table, users, |k, _| owners[k])
-    }
-
     /// Groups `table` among `users` Users by `owner(k, row)`, the position of row `k`'s User
-    /// (any position past the last, [`NO_USER`] among them, for a row of no User: it is left
-    /// out). A counting sort places the rows in two passes.
+    /// (any position past the last for a row of no User: it is left out). A counting sort places the rows in two passes.
     fn from_owners(
         table: &'r [T],
         users: usize,
@@ -489,15 +448,15 @@ mod tests {
 
     #[test]
     fn rows_are_grouped_by_user_in_register_order_and_rows_of_no_user_left_out() {
-        let ids = ["B", "A", "B", "X", "A", "A", "B"];
-        let index: FxHashMap<&str, usize> = [("A", 0), ("B", 1), ("C", 2)].into_iter().collect();
-        let rows: Vec<(&str, usize)> = ids.iter().copied().zip(0..).collect();
-        let grouped = ByUser::group(&rows, 3, &index, |r| r.0);
+        // Each row names its User's position; 9 is past the last of 3 Users (no User).
+        let owners = [1, 0, 1, 9, 0, 0, 1];
+        let rows: Vec<(usize, usize)> = owners.iter().copied().zip(0..).collect();
+        let grouped = ByUser::from_owners(&rows, 3, |_, r| r.0);
         let positions = |i| grouped.of(i).iter().map(|r| r.1).collect::<Vec<_>>();
         assert_eq!(positions(0), [1, 4, 5]);
         assert_eq!(positions(1), [0, 2, 6]);
         assert!(positions(2).is_empty());
-        let empty: [(&str, usize); 0] = [];
-        assert!(ByUser::group(&empty, 3, &index, |r| r.0).of(1).is_empty());
+        let empty: [(usize, usize); 0] = [];
+        assert!(ByUser::from_owners(&empty, 3, |_, r| r.0).of(1).is_empty());
     }
 }

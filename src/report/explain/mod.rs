@@ -105,7 +105,7 @@ pub fn timeline<'a>(
         .assessments
         .iter()
         .filter(|a| *a.user_id == *user_id)
-        .map(|a| (a.index, a))
+        .map(|a| (a.index(), a))
         .collect();
     let by_cell: HashMap<&CellRef, &Snapshot> =
         register.premises.iter().map(|s| (&s.cell, s)).collect();
@@ -185,7 +185,7 @@ pub fn timeline<'a>(
     let mut other_rows: Vec<&Assessment> = by_index
         .values()
         .copied()
-        .filter(|a| !used.contains(&a.index))
+        .filter(|a| !used.contains(&a.index()))
         .collect();
     other_rows.sort_by_key(|a| a.index);
     // The rows that are the User's: its Users row, its snapshots and its assessments.

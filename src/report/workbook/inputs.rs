@@ -594,10 +594,10 @@ impl AssessmentNotes {
         let reg = &ctx.input.outcome.register;
         // By `Assessment::index`, the key the rules use (rows whose type was unreadable have an
         // index but no record, so the indices may run past the records).
-        let ends = reg.assessments.iter().map(|a| a.index + 1).max();
+        let ends = reg.assessments.iter().map(|a| a.index() + 1).max();
         let mut row_of = vec![NONE; ends.unwrap_or(0)];
         for a in reg.assessments.iter().filter(|a| in_sheet(&a.cell, sheet)) {
-            row_of[a.index] = a.cell.row;
+            row_of[a.index()] = a.cell.row;
         }
         let row = |index: usize| row_of.get(index).copied().filter(|r| *r != NONE);
         let rows = sheet.row_count();

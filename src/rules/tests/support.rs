@@ -124,8 +124,11 @@ impl Reg {
         let index = self.reg.assessments.len();
         let n = index + 1;
         let s = "Assessments";
+        // The first User of the id, as the reader links a row (none: a row of no User).
+        let user = self.reg.users.iter().position(|u| u.user_id == id);
         self.reg.assessments.push(Assessment {
-            index,
+            index: index as u32,
+            user: user.map_or(u32::MAX, |u| u as u32),
             user_id: id.into(),
             kind,
             purpose: r.purpose,
