@@ -656,8 +656,12 @@ fn reserve(counter: &AtomicU64, n: u64, max: u64) -> bool {
 /// One sheet reader's share of the [`CellBudget`], taken from it a block at a time. Counting
 /// every cell on the one shared counter made two threads reading side by side pass its cache
 /// line to and fro for each cell: a tenth of the reading time of a large register. Near the limit
-/// (a block would pass it) each cell is counted on the shared counter again, so the cell that
-/// passes the limit is refused as it was. What is left unused goes back when the share is dropped.
+/// (a block would pass it) each cell is counted on the shared counter again: read one sheet after
+/// the other, the cell that passes the limit is refused as it was. Read side by side, the blocks
+/// other readers hold and have not used yet count too, so a register within a few thousand cells
+/// a sheet of a limit may be refused early; every refusal of a side-by-side read is settled by
+/// reading again one sheet after the other ([`read_sources`]), so the outcome is exact. What is
+/// left unused goes back when the share is dropped.
 #[derive(Debug)]
 pub(crate) struct BudgetShare<'b> {
     budget: &'b CellBudget,

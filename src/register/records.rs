@@ -32,7 +32,9 @@ use super::{Field, RawSheet, RawValue, ReadError, ReadOptions, ReadOutcome, Tabl
 /// The Users and Premises records, built while the Assessments sheets are still being read
 /// ([`early`]): a large register's Assessments sheet takes longer to read than every other sheet
 /// together, and these records need only the other sheets. [`build`] takes them in place of
-/// building them again, after making every check it makes without them, in the same order.
+/// building them again, after making every check it makes without them, in the same order. It
+/// trusts its caller that they were built from the very sheets it is given (the same input, read
+/// in the same pass).
 pub(crate) struct Early<'o> {
     users: Vec<User>,
     /// The Users' issues.
@@ -204,8 +206,8 @@ pub(crate) fn build<'o>(
     }
     // Each table's cells are freed as soon as its records are built (unless kept), so that the
     // table read second, and the rules, can reuse the memory. The index of ids the suggestions
-    // search is built meanwhile, by whichever thread is free first. With the Premises records
-    // built already, the Assessments rows are read in two halves, one a thread.
+    // search is built meanwhile (unless built early), by whichever thread is free first. A large
+    // Assessments table is read in two halves, one a thread.
     let read_assessments = |sheets| {
         read_then_free(sheets, opts, |s| {
             assessments_in_halves(s, &known, opts, HALVES_FROM_ROWS)
@@ -947,7 +949,6 @@ impl<'o> Reader<'o> {
             .collect()
     }
 
-    /// The assessments of the Assessments `sheets`.
     /// The Assessments records of the given rows of each sheet.
     fn assessments(
         &mut self,

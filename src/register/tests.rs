@@ -1303,6 +1303,16 @@ fn records_built_while_the_assessments_are_read_are_those_built_after() -> TestR
             &[S("U009"), S("Self"), S("Annual"), F(45_200.0, "yyyy-mm-dd")],
         ],
     );
+    // No Supplier or Network Party: the Premises table is optional.
+    let users_other: Vec<Cell<'static>> = table_at(
+        0,
+        0,
+        &[
+            &[S("User ID"), S("Name"), S("Roles")],
+            &[S("U001"), S("Acme"), S("OU")],
+            &[S("U002"), S("Bolt"), S("OU")],
+        ],
+    );
     let notes: Vec<Cell<'static>> = vec![(0, 0, S("notes"))];
     let no_header: Vec<Cell<'static>> = vec![(0, 0, S("nothing here"))];
     type Sheets = Vec<(&'static str, Vec<Cell<'static>>)>;
@@ -1345,6 +1355,23 @@ fn records_built_while_the_assessments_are_read_are_those_built_after() -> TestR
                 ("Assessments", no_header.clone()),
                 ("Users", no_header.clone()),
                 ("Premises", premises_ok.clone()),
+            ],
+        ),
+        (
+            "Premises optional and present",
+            vec![
+                ("Users", users_other.clone()),
+                ("Premises", premises_ok.clone()),
+                ("Assessments", assessments_ok.clone()),
+            ],
+        ),
+        (
+            "two Assessments tables",
+            vec![
+                ("Users", users_ok.clone()),
+                ("Assessments", assessments_ok.clone()),
+                ("Premises", premises_ok.clone()),
+                ("History", assessments_ok.clone()),
             ],
         ),
         (
@@ -1409,8 +1436,8 @@ fn records_built_while_the_assessments_are_read_are_those_built_after() -> TestR
 }
 
 /// Readers count cells on a share of the budget taken a block at a time; near the limit they
-/// count each cell, so the cell that passes the limit is refused, whichever share it is on, with
-/// the count one shared counter would have given. A share gives back what it did not use.
+/// count each cell, so that, one share after the other, the cell that passes the limit is refused
+/// with the count one shared counter would have given. A share gives back what it did not use.
 #[test]
 fn a_share_of_the_budget_refuses_the_cell_that_passes_the_limit() -> TestResult {
     let limits = Limits {
