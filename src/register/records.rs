@@ -206,11 +206,19 @@ pub(crate) fn build<'o>(
     }
     // Each table's cells are freed as soon as its records are built (unless kept), so that the
     // table read second, and the rules, can reuse the memory. The index of ids the suggestions
-    // search is built meanwhile (unless built early), by whichever thread is free first. A large
-    // Assessments table is read in two halves, one a thread.
+    // search is built meanwhile (unless built early), by whichever thread is free first. When the
+    // cells are kept for a workbook, a large Assessments table is read in two halves, one a
+    // thread. Otherwise memory is what bounds a large register (its cells are freed table by
+    // table as records are built), and the second half's records, held until they are appended
+    // to the first's, would add half the table's records to the peak: one reader then.
+    let from_rows = if opts.keep_cells {
+        HALVES_FROM_ROWS
+    } else {
+        usize::MAX
+    };
     let read_assessments = |sheets| {
         read_then_free(sheets, opts, |s| {
-            assessments_in_halves(s, &known, opts, HALVES_FROM_ROWS)
+            assessments_in_halves(s, &known, opts, from_rows)
         })
     };
     let ((premises, lookalikes), (assessments, on_assessments)) = match early_premises {
@@ -317,7 +325,10 @@ fn assessments_in_halves<'o>(
     let ((mut records, mut reader), (more, on_second)) = rayon::join(
         || {
             let mut reader = Reader::new(opts);
-            (reader.assessments(&first, known), reader)
+            let mut records = reader.assessments(&first, known);
+            // Room for the second half's records too: appending them then copies nothing else.
+            records.reserve_exact(rows - rows / 2);
+            (records, reader)
         },
         || {
             let mut reader = Reader::new(opts);
