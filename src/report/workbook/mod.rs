@@ -566,6 +566,18 @@ mod tests {
         Ok(out)
     }
 
+    /// The sample register as read on 2026-11-01 (the audit date of the tests), and the rules.
+    fn sample() -> Result<(NaiveDate, LoadedRules, ReadOutcome), Box<dyn std::error::Error>> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 1).ok_or("date")?;
+        let rules = load_rules(None)?;
+        let outcome = read_register(
+            &[root.join("fixtures/sample/register.xlsx")],
+            &ReadOptions::new(as_of),
+        )?;
+        Ok((as_of, rules, outcome))
+    }
+
     /// The `s` (style index) of cell `cell` in a worksheet's XML; 0 when it has none.
     fn style_of(sheet: &str, cell: &str) -> Option<usize> {
         let start = sheet.find(&format!("<c r=\"{cell}\""))?;
@@ -596,13 +608,7 @@ mod tests {
     /// SPEC §3.1: the severity cell of a finding is coloured, the rest of its row is not.
     #[test]
     fn findings_colour_the_severity_cell_only_spec_3_1() -> TestResult {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let as_of = NaiveDate::from_ymd_opt(2026, 11, 1).ok_or("date")?;
-        let rules = load_rules(None)?;
-        let outcome = read_register(
-            &[root.join("fixtures/sample/register.xlsx")],
-            &ReadOptions::new(as_of),
-        )?;
+        let (as_of, rules, outcome) = sample()?;
         let params = AuditParams {
             as_of,
             warn_days: 90,
@@ -650,13 +656,7 @@ mod tests {
     /// sheet: continuation sheets (`Premises (2)` …, a small row limit), and a Changes sheet.
     #[test]
     fn sheets_saved_apart_make_the_same_workbook_as_one_save() -> TestResult {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let as_of = NaiveDate::from_ymd_opt(2026, 11, 1).ok_or("date")?;
-        let rules = load_rules(None)?;
-        let outcome = read_register(
-            &[root.join("fixtures/sample/register.xlsx")],
-            &ReadOptions::new(as_of),
-        )?;
+        let (as_of, rules, outcome) = sample()?;
         let params = |as_of| AuditParams {
             as_of,
             warn_days: 90,
