@@ -631,28 +631,6 @@ impl CellBudget {
     }
 }
 
-impl CellBudget {
-    /// Takes `n` cells from the budget when that leaves it within the limit; else takes nothing.
-    fn reserve_cells(&self, n: u64) -> bool {
-        reserve(&self.used, n, self.limits.max_cells)
-    }
-
-    /// As [`CellBudget::reserve_cells`], for bytes of text.
-    fn reserve_text(&self, n: u64) -> bool {
-        reserve(&self.text, n, self.limits.max_decompressed_bytes)
-    }
-}
-
-/// Adds `n` to `counter` when the sum stays within `max`.
-fn reserve(counter: &AtomicU64, n: u64, max: u64) -> bool {
-    let before = counter.fetch_add(n, Ordering::Relaxed);
-    if before.saturating_add(n) <= max {
-        return true;
-    }
-    counter.fetch_sub(n, Ordering::Relaxed);
-    false
-}
-
 /// One sheet reader's share of the [`CellBudget`], taken from it a block at a time. Counting
 /// every cell on the one shared counter made two threads reading side by side pass its cache
 /// line to and fro for each cell: a tenth of the reading time of a large register. Near the limit
@@ -690,36 +668,45 @@ impl<'b> BudgetShare<'b> {
 
     /// [`CellBudget::take`], from this share.
     pub(crate) fn take(&mut self, n: u64, path: &str, sheet: &str) -> Result<(), ReadError> {
-        if self.cells >= n {
-            self.cells -= n;
-            return Ok(());
-        }
-        let block = n.max(CELL_BLOCK);
-        if self.budget.reserve_cells(block) {
-            self.cells += block - n;
-            return Ok(());
-        }
-        // Near the limit: what this share holds goes back, and the cells are counted exactly.
-        self.budget.used.fetch_sub(self.cells, Ordering::Relaxed);
-        self.cells = 0;
-        self.budget.take(n, path, sheet)
+        let (budget, max) = (self.budget, self.budget.limits.max_cells);
+        take_held(&mut self.cells, n, CELL_BLOCK, &budget.used, max, || {
+            budget.take(n, path, sheet)
+        })
     }
 
     /// [`CellBudget::take_text`], from this share.
     pub(crate) fn take_text(&mut self, n: u64, path: &str, sheet: &str) -> Result<(), ReadError> {
-        if self.text >= n {
-            self.text -= n;
-            return Ok(());
-        }
-        let block = n.max(TEXT_BLOCK);
-        if self.budget.reserve_text(block) {
-            self.text += block - n;
-            return Ok(());
-        }
-        self.budget.text.fetch_sub(self.text, Ordering::Relaxed);
-        self.text = 0;
-        self.budget.take_text(n, path, sheet)
+        let (budget, max) = (self.budget, self.budget.limits.max_decompressed_bytes);
+        take_held(&mut self.text, n, TEXT_BLOCK, &budget.text, max, || {
+            budget.take_text(n, path, sheet)
+        })
     }
+}
+
+/// Takes `n` from `held`, a share of `counter`, topping it up a `block` at a time while that
+/// keeps `counter` within `max`. Near `max`, gives what is held back to `counter` and counts the
+/// `n` exactly with `exact`, which refuses what passes the limit.
+fn take_held(
+    held: &mut u64,
+    n: u64,
+    block: u64,
+    counter: &AtomicU64,
+    max: u64,
+    exact: impl FnOnce() -> Result<(), ReadError>,
+) -> Result<(), ReadError> {
+    if *held >= n {
+        *held -= n;
+        return Ok(());
+    }
+    let block = n.max(block);
+    let before = counter.fetch_add(block, Ordering::Relaxed);
+    if before.saturating_add(block) <= max {
+        *held += block - n;
+        return Ok(());
+    }
+    counter.fetch_sub(block.saturating_add(*held), Ordering::Relaxed);
+    *held = 0;
+    exact()
 }
 
 impl Drop for BudgetShare<'_> {

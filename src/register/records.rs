@@ -221,34 +221,26 @@ pub(crate) fn build<'o>(
             assessments_in_halves(s, &known, opts, from_rows)
         })
     };
-    let ((premises, lookalikes), (assessments, on_assessments)) = match early_premises {
-        Some((premises, on_premises)) => {
-            let (lookalikes, assessments) = rayon::join(
-                || lookalikes.unwrap_or_else(|| Lookalikes::new(&users)),
-                || read_assessments(assessments_sheets),
-            );
-            reader.append(on_premises);
-            ((premises, lookalikes), assessments)
-        }
-        None => {
-            let mut on_premises = Reader::new(opts);
-            let (premises_and_lookalikes, assessments) = rayon::join(
-                || {
-                    rayon::join(
-                        || {
-                            read_then_free(premises_sheets, opts, |s| {
-                                on_premises.premises(s, &known)
-                            })
-                        },
-                        || lookalikes.unwrap_or_else(|| Lookalikes::new(&users)),
-                    )
+    // Built early, the Premises records are only taken; else they are read here.
+    let mut on_premises = Reader::new(opts);
+    let ((premises, lookalikes), (assessments, on_assessments)) = rayon::join(
+        || {
+            rayon::join(
+                || match early_premises {
+                    Some((premises, reader)) => {
+                        on_premises = reader;
+                        premises
+                    }
+                    None => {
+                        read_then_free(premises_sheets, opts, |s| on_premises.premises(s, &known))
+                    }
                 },
-                || read_assessments(assessments_sheets),
-            );
-            reader.append(on_premises);
-            (premises_and_lookalikes, assessments)
-        }
-    };
+                || lookalikes.unwrap_or_else(|| Lookalikes::new(&users)),
+            )
+        },
+        || read_assessments(assessments_sheets),
+    );
+    reader.append(on_premises);
     reader.append(on_assessments);
     reader.suggest_users(&lookalikes, &users);
     drop(lookalikes);
